@@ -1,0 +1,40 @@
+import subprocess
+import sys
+import time
+
+from sparsestat.cli import main
+from sparsestat.utils._bench import ratio_tables
+
+
+def test_info_runs(capsys):
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "numpy" in out and "numba_threading_layer" in out
+
+
+def test_import_is_cheap():
+    code = "import time; t=time.perf_counter(); import sparsestat; print(time.perf_counter()-t)"
+    # best of three to absorb a cold file-system cache
+    best = min(float(subprocess.check_output([sys.executable, "-c", code])) for _ in range(3))
+    assert best < 0.3
+    mods = subprocess.check_output(
+        [sys.executable, "-c", "import sys, sparsestat; print(' '.join(sys.modules))"], text=True
+    ).split()
+    assert "numba" not in mods and "sklearn" not in mods
+
+
+def test_demo_penalties(tmp_path, capsys):
+    t0 = time.perf_counter()
+    rows = __import__("sparsestat.cli", fromlist=["run_demo"]).run_demo(str(tmp_path), ["penalties"])
+    assert rows and time.perf_counter() - t0 < 60
+    assert any(p.suffix == ".png" for p in tmp_path.iterdir())
+    assert "estimator" in capsys.readouterr().out
+
+
+def test_ratio_tables():
+    data = {"benchmarks": [
+        {"name": "a", "stats": {"median": 2.0}, "extra_info": {"case": "c", "solver": "sparsestat", "obj": 1.0}},
+        {"name": "b", "stats": {"median": 4.0}, "extra_info": {"case": "c", "solver": "skglm", "obj": 1.0}},
+    ]}
+    table = ratio_tables(data)["c"]
+    assert dict((s, r) for s, _, r, _ in table) == {"sparsestat": 1.0, "skglm": 2.0}
