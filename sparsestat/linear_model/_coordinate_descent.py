@@ -530,7 +530,7 @@ class SparseRegression(_PenalizedRegressionBase):
 
     _parameter_constraints = {
         **_PenalizedRegressionBase._parameter_constraints,
-        "penalty": [None, "no_validation"],
+        "penalty": "no_validation",
     }
 
     def __init__(self, penalty=None, *, fit_intercept=True, penalty_factor=None, positive=False, precompute=False,
