@@ -16,7 +16,8 @@ class PreparedData:
 
     Attributes
     ----------
-    X, Xd, Xi, Xp, is_sparse : kernel view of the (row-scaled, uncentred) design
+    Xd, Xi, Xp, is_sparse : kernel view of the (row-scaled, uncentred) design
+        (dense: ``Xd`` is the Fortran buffer raveled, ``Xi``/``Xp`` unused)
     ys : ndarray (n_samples,) or (n_samples, n_targets), centred and row-scaled response
     u : ndarray (n_samples,), square roots of the normalised weights
     x_mean, y_mean : weighted means (zeros without intercept)
@@ -28,7 +29,7 @@ class PreparedData:
         self.__dict__.update(kw)
 
     def kernel_args(self):
-        return self.X, self.Xd, self.Xi, self.Xp, self.is_sparse
+        return self.Xd, self.Xi, self.Xp, self.is_sparse
 
 
 def _index_dtype(arr):
@@ -77,12 +78,11 @@ def prepare_data(X, y, sample_weight, fit_intercept):
         Xd = np.ascontiguousarray(Xs.data, dtype=dtype)
         Xi = _index_dtype(Xs.indices)
         Xp = Xs.indptr.astype(Xi.dtype)
-        Xk = np.empty((0, 0), dtype=dtype, order="F")
         is_sparse = True
         sq = np.asarray(Xs.multiply(Xs).sum(axis=0), dtype=np.float64).ravel()
     else:
         Xk = np.asfortranarray(X if sw is None else X * u[:, None].astype(dtype))
-        Xd = np.empty(0, dtype=dtype)
+        Xd = Xk.ravel(order="F")  # a view: column j is Xd[j * n:(j + 1) * n]
         Xi = np.empty(0, dtype=np.int32)
         Xp = np.zeros(1, dtype=np.int32)
         is_sparse = False
@@ -90,7 +90,7 @@ def prepare_data(X, y, sample_weight, fit_intercept):
     col_sq = np.maximum(sq - n_total * x_mean**2, 0.0)
     # guard against cancellation for (near-)constant columns
     col_sq[col_sq <= 1e-12 * np.maximum(sq, 1e-300)] = 0.0
-    return PreparedData(X=Xk, Xd=Xd, Xi=Xi, Xp=Xp, is_sparse=is_sparse, ys=ys, u=u, x_mean=x_mean,
+    return PreparedData(Xd=Xd, Xi=Xi, Xp=Xp, is_sparse=is_sparse, ys=ys, u=u, x_mean=x_mean,
                         y_mean=y_mean, col_sq=col_sq, n=n_total, Xs_matrix=Xs if sp.issparse(X) else Xk,
                         sw=sw)
 

@@ -1,8 +1,11 @@
 """Numba coordinate-descent kernels for penalised least squares.
 
-One kernel serves dense (Fortran-ordered) and CSC sparse designs: column
-access goes through :func:`_col_dot` / :func:`_col_axpy`, which branch once
-per column on ``is_sparse``. The intercept is handled by implicit centring:
+One kernel serves dense and CSC sparse designs: column access goes through
+:func:`_col_dot` / :func:`_col_axpy`, which branch once per column on
+``is_sparse``. A dense design is passed as its Fortran-order buffer raveled to
+1-D (``Xd``, column ``j`` is ``Xd[j*n:(j+1)*n]``), so one compiled signature
+serves every shape and both storage kinds; a CSC design as ``(data, indices,
+indptr)``. The intercept is handled by implicit centring:
 the kernel works on the uncentred (row-scaled) design ``Xs = diag(u) X`` with
 ``u = sqrt(sample_weight)`` and the weighted column means ``x_mean``, keeping
 
@@ -28,7 +31,9 @@ import numpy as np
 
 from sparsestat._penalty_kernels import (
     ELASTIC_NET,
+    L0,
     L1,
+    LQ,
     NONE,
     prox_scalar,
     subdiff_distance_scalar,
@@ -40,7 +45,7 @@ ANDERSON_K = 5
 
 
 @njit(fastmath={"reassoc", "contract"})
-def _col_dot(j, v, X, Xd, Xi, Xp, is_sparse):
+def _col_dot(j, v, Xd, Xi, Xp, is_sparse):
     # reassociation lets LLVM vectorise the reduction (4-8x faster); it only
     # changes the summation order, NaN/inf semantics are kept.
     s = 0.0
@@ -48,48 +53,50 @@ def _col_dot(j, v, X, Xd, Xi, Xp, is_sparse):
         for k in range(Xp[j], Xp[j + 1]):
             s += Xd[k] * v[Xi[k]]
     else:
-        for i in range(X.shape[0]):
-            s += X[i, j] * v[i]
+        n = v.shape[0]
+        base = j * n
+        for i in range(n):
+            s += Xd[base + i] * v[i]
     return s
 
 
 @njit(fastmath={"contract"})
-def _col_axpy(j, a, v, X, Xd, Xi, Xp, is_sparse):
+def _col_axpy(j, a, v, Xd, Xi, Xp, is_sparse):
     """v += a * X[:, j]."""
     if is_sparse:
         for k in range(Xp[j], Xp[j + 1]):
             v[Xi[k]] += a * Xd[k]
     else:
-        for i in range(X.shape[0]):
-            v[i] += a * X[i, j]
+        n = v.shape[0]
+        base = j * n
+        for i in range(n):
+            v[i] += a * Xd[base + i]
 
 
 @njit
-def _col_sq_norms(X, Xd, Xi, Xp, is_sparse, x_mean, n_total, n_features):
-    """Squared norms of the centred, row-scaled columns: ||Xs_j||^2 - n x_mean_j^2."""
-    out = np.empty(n_features)
-    for j in range(n_features):
-        s = 0.0
-        if is_sparse:
-            for k in range(Xp[j], Xp[j + 1]):
-                s += Xd[k] * Xd[k]
-        else:
-            for i in range(X.shape[0]):
-                s += X[i, j] * X[i, j]
-        out[j] = max(s - n_total * x_mean[j] * x_mean[j], 0.0)
-    return out
-
-
-@njit
-def _residual(X, Xd, Xi, Xp, is_sparse, ys, u, w):
+def _residual(Xd, Xi, Xp, is_sparse, ys, u, w):
     r = ys.copy()
     for j in range(w.shape[0]):
         if w[j] != 0.0:
-            _col_axpy(j, -w[j], r, X, Xd, Xi, Xp, is_sparse)
+            _col_axpy(j, -w[j], r, Xd, Xi, Xp, is_sparse)
     s_r = 0.0
     for i in range(r.shape[0]):
         s_r += u[i] * r[i]
     return r, s_r
+
+
+@njit
+def _violation(code, w, g, L, alpha, p1, p2):
+    """Optimality violation of coordinate ``w`` with gradient ``g`` and curvature ``L``.
+
+    The distance of ``-g`` to the subdifferential, except for penalties with an
+    infinite slope at zero (L0, Lq) where every zero is stationary: there the
+    prox fixed-point residual ``L |w - prox(w - g/L, 1/L)|`` (coordinate-wise
+    optimality) is used.
+    """
+    if code == L0 or code == LQ:
+        return L * abs(w - prox_scalar(code, w - g / L, 1.0 / L, alpha, p1, p2))
+    return subdiff_distance_scalar(code, w, g, alpha, p1, p2)
 
 
 @njit
@@ -173,7 +180,7 @@ def _gap(corr, w, r_sq, r_dot_y, code, alpha, p1, pf, positive, n):
 
 
 @njit
-def cd_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, pf, p1, p2,
+def cd_solver(Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, pf, p1, p2,
               positive, convex, max_iter, tol, ws_start, screen, anderson, shuffle, seed, verbose):
     """Working-set coordinate descent for ``1/(2n)||ys - Xc w||^2 + sum_j pen(w_j; alpha pf_j)``.
 
@@ -194,7 +201,7 @@ def cd_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, p
         n_total += u[i] * u[i]
     p = w.shape[0]
     inv_n = 1.0 / n_total
-    r, s_r = _residual(X, Xd, Xi, Xp, is_sparse, ys, u, w)
+    r, s_r = _residual(Xd, Xi, Xp, is_sparse, ys, u, w)
     y_sq = 0.0
     for i in range(n):
         y_sq += ys[i] * ys[i]
@@ -226,15 +233,15 @@ def cd_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, p
                 corr[j] = 0.0
                 kkt[j] = 0.0
                 continue
-            corr[j] = _col_dot(j, r, X, Xd, Xi, Xp, is_sparse) - x_mean[j] * s_r
+            corr[j] = _col_dot(j, r, Xd, Xi, Xp, is_sparse) - x_mean[j] * s_r
             g = -corr[j] * inv_n
             if positive and w[j] == 0.0 and g > 0.0:
                 kkt[j] = 0.0
             else:
-                a_j = alpha * pf[j]
-                kkt[j] = subdiff_distance_scalar(code if pf[j] > 0.0 else NONE, w[j], g, a_j, p1[j], p2)
-            if lips[j] == 0.0:
-                kkt[j] = 0.0
+                if lips[j] == 0.0:
+                    kkt[j] = 0.0
+                else:
+                    kkt[j] = _violation(code if pf[j] > 0.0 else NONE, w[j], g, lips[j], alpha * pf[j], p1[j], p2)
         kkt_max = 0.0
         for j in range(p):
             if kkt[j] > kkt_max:
@@ -258,7 +265,7 @@ def cd_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, p
                         screened[j] = True
                         n_screened += 1
                         if w[j] != 0.0:
-                            _col_axpy(j, w[j], r, X, Xd, Xi, Xp, is_sparse)
+                            _col_axpy(j, w[j], r, Xd, Xi, Xp, is_sparse)
                             s_r += w[j] * n_total * x_mean[j]
                             w[j] = 0.0
                         kkt[j] = 0.0
@@ -300,7 +307,7 @@ def cd_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, p
                 if L == 0.0:
                     continue
                 old = w[j]
-                grad = (_col_dot(j, r, X, Xd, Xi, Xp, is_sparse) - x_mean[j] * s_r) * inv_n
+                grad = (_col_dot(j, r, Xd, Xi, Xp, is_sparse) - x_mean[j] * s_r) * inv_n
                 v = old + grad / L
                 if positive and v < 0.0:
                     v = 0.0
@@ -310,7 +317,7 @@ def cd_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, p
                     new = v
                 if new != old:
                     d = new - old
-                    _col_axpy(j, -d, r, X, Xd, Xi, Xp, is_sparse)
+                    _col_axpy(j, -d, r, Xd, Xi, Xp, is_sparse)
                     s_r -= d * n_total * x_mean[j]
                     w[j] = new
             epochs += 1
@@ -381,11 +388,11 @@ def cd_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, p
                     j = ws[jj]
                     if lips[j] == 0.0:
                         continue
-                    g = -(_col_dot(j, r, X, Xd, Xi, Xp, is_sparse) - x_mean[j] * s_r) * inv_n
+                    g = -(_col_dot(j, r, Xd, Xi, Xp, is_sparse) - x_mean[j] * s_r) * inv_n
                     if positive and w[j] == 0.0 and g > 0.0:
                         continue
                     cj = code if pf[j] > 0.0 else NONE
-                    dj = subdiff_distance_scalar(cj, w[j], g, alpha * pf[j], p1[j], p2)
+                    dj = _violation(cj, w[j], g, lips[j], alpha * pf[j], p1[j], p2)
                     if dj > kin:
                         kin = dj
                 if kin <= inner_tol or (not use_gap and kin <= 0.3 * tol):
@@ -394,9 +401,9 @@ def cd_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, p
 
 
 @njit
-def primal_objective(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, w, code, alpha, pf, p1, p2):
+def primal_objective(Xd, Xi, Xp, is_sparse, ys, u, x_mean, w, code, alpha, pf, p1, p2):
     """Scaled objective ``1/(2n)||r||^2 + sum_j pen_j(w_j)`` with implicit centring."""
-    r, s_r = _residual(X, Xd, Xi, Xp, is_sparse, ys, u, w)
+    r, s_r = _residual(Xd, Xi, Xp, is_sparse, ys, u, w)
     n_total = 0.0
     for i in range(u.shape[0]):
         n_total += u[i] * u[i]

@@ -66,13 +66,36 @@ def fista_solve(xp, Xc, yc, penalty, pf, positive, max_iter, tol_abs, gap_based,
     t = 1.0
     crit = math.inf
     it = 0
-    steps = step * pf
+    uniform = float(xp.min(pf)) == float(xp.max(pf))
+    code = int(penalty.numba_spec()[0])
+    if uniform:
+        pf0 = float(pf[0]) if p else 1.0
+        if pf0 == 0.0:
+
+            def prox(v):
+                return v
+        else:
+
+            def prox(v):
+                return penalty.prox(v, step * pf0)
+    elif code in (0, 1):
+        from sparsestat.penalties import soft_threshold
+
+        ratio = float(getattr(penalty, "l1_ratio", 1.0))
+        tau = (step * float(penalty.alpha) * ratio) * pf
+        shrink = 1.0 + step * float(penalty.alpha) * (1.0 - ratio)
+
+        def prox(v):
+            return soft_threshold(v, tau) / shrink
+    else:
+        raise ValueError("solver='fista' supports a non-uniform penalty_factor only for L1 and ElasticNet "
+                         "penalties; use solver='cd'.")
     for it in range(1, max_iter + 1):
         r_z = yc - Xc @ z
         v = z + (Xc.T @ r_z) * (step / n)
         if positive:
             v = xp.maximum(v, xp.zeros_like(v))
-        w_new = penalty.prox(v, steps)
+        w_new = prox(v)
         t_new = (1.0 + math.sqrt(1.0 + 4.0 * t * t)) / 2.0
         if float(xp.sum((z - w_new) * (w_new - w))) > 0:  # restart
             t_new = 1.0

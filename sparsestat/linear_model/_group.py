@@ -10,7 +10,7 @@ __all__ = ["solve_group"]
 
 
 @njit
-def bcd_group_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, grp_ptr, grp_idx, grp_w, lips, w, alpha,
+def bcd_group_solver(Xd, Xi, Xp, is_sparse, ys, u, x_mean, grp_ptr, grp_idx, grp_w, lips, w, alpha,
                      positive, max_iter, tol, verbose):
     """Cyclic block CD for ``1/(2n)||r||^2 + alpha sum_g grp_w[g] ||w_g||_2``; stops on the duality gap."""
     n = ys.shape[0]
@@ -19,7 +19,7 @@ def bcd_group_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, grp_ptr, grp_idx, 
         n_total += u[i] * u[i]
     inv_n = 1.0 / n_total
     n_groups = grp_ptr.shape[0] - 1
-    r, s_r = _residual(X, Xd, Xi, Xp, is_sparse, ys, u, w)
+    r, s_r = _residual(Xd, Xi, Xp, is_sparse, ys, u, w)
     gmax = 0
     for g in range(n_groups):
         gmax = max(gmax, grp_ptr[g + 1] - grp_ptr[g])
@@ -33,7 +33,7 @@ def bcd_group_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, grp_ptr, grp_idx, 
             for j in range(w.shape[0]):
                 c += x_mean[j] * w[j]
             for j in range(w.shape[0]):
-                corr[j] = _col_dot(j, r, X, Xd, Xi, Xp, is_sparse) - x_mean[j] * s_r
+                corr[j] = _col_dot(j, r, Xd, Xi, Xp, is_sparse) - x_mean[j] * s_r
             r_sq = 0.0
             r_dot_y = 0.0
             for i in range(n):
@@ -76,7 +76,7 @@ def bcd_group_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, grp_ptr, grp_idx, 
             nrm = 0.0
             for kk in range(m):
                 j = grp_idx[grp_ptr[g] + kk]
-                grad = (_col_dot(j, r, X, Xd, Xi, Xp, is_sparse) - x_mean[j] * s_r) * inv_n
+                grad = (_col_dot(j, r, Xd, Xi, Xp, is_sparse) - x_mean[j] * s_r) * inv_n
                 vj = w[j] + grad / L
                 if positive and vj < 0.0:
                     vj = 0.0
@@ -90,7 +90,7 @@ def bcd_group_solver(X, Xd, Xi, Xp, is_sparse, ys, u, x_mean, grp_ptr, grp_idx, 
                 new = scale * v[kk]
                 d = new - w[j]
                 if d != 0.0:
-                    _col_axpy(j, -d, r, X, Xd, Xi, Xp, is_sparse)
+                    _col_axpy(j, -d, r, Xd, Xi, Xp, is_sparse)
                     s_r -= d * n_total * x_mean[j]
                     w[j] = new
         epochs += 1
