@@ -11,7 +11,6 @@ half-width (RHW) of the 95% confidence interval shrink as tests accumulate.
 # %%
 # Data: the calibrated benchmark of the specification (threshold c = -2.5, rate 6.2e-3).
 import matplotlib.pyplot as plt
-import numpy as np
 
 from sparsestat.datasets import make_rare_event_tests
 from sparsestat.variance_reduction import ImportanceSamplingEstimator, SparseControlVariates
