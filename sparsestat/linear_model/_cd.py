@@ -222,7 +222,7 @@ def cd_solver(Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, pf, 
     kkt_max = np.inf
     K = ANDERSON_K
     if shuffle:
-        np.random.seed(seed)
+        np.random.seed(seed)  # noqa: NPY002 - Numba has no Generator API
     while True:
         # ---- full gradient, criterion
         c = 0.0
@@ -300,7 +300,7 @@ def cd_solver(Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, pf, 
         inner_tol = 0.3 * kkt_max
         while epochs < max_iter:
             if shuffle:
-                np.random.shuffle(visit)
+                np.random.shuffle(visit)  # noqa: NPY002
             for jj in range(m):
                 j = visit[jj]
                 L = lips[j]
