@@ -33,7 +33,10 @@ class PreparedData:
 
 
 def _index_dtype(arr):
-    return arr.astype(np.int32) if arr.size == 0 or arr.max() < np.iinfo(np.int32).max else arr.astype(np.int64)
+    if arr.dtype == np.int32:
+        return arr
+    small = arr.size == 0 or arr.max() < np.iinfo(np.int32).max
+    return arr.astype(np.int32 if small else np.int64)
 
 
 def prepare_data(X, y, sample_weight, fit_intercept):
@@ -73,13 +76,16 @@ def prepare_data(X, y, sample_weight, fit_intercept):
     ys = (yc * (u if yc.ndim == 1 else u[:, None])).astype(dtype)
     if sp.issparse(X):
         Xs = X if sw is None else sp.csc_matrix(sp.diags(u.astype(dtype)) @ X)
-        Xs = sp.csc_matrix(Xs)
-        Xs.sort_indices()
+        Xs = Xs if Xs.format == "csc" else sp.csc_matrix(Xs)
+        if not Xs.has_sorted_indices:
+            Xs = Xs.sorted_indices()
         Xd = np.ascontiguousarray(Xs.data, dtype=dtype)
         Xi = _index_dtype(Xs.indices)
         Xp = Xs.indptr.astype(Xi.dtype)
         is_sparse = True
-        sq = np.asarray(Xs.multiply(Xs).sum(axis=0), dtype=np.float64).ravel()
+        from sparsestat.linear_model._cd import csc_col_sq
+
+        sq = csc_col_sq(Xd, Xp)
     else:
         Xk = np.asfortranarray(X if sw is None else X * u[:, None].astype(dtype))
         Xd = Xk.ravel(order="F")  # a view: column j is Xd[j * n:(j + 1) * n]

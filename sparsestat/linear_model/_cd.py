@@ -74,6 +74,19 @@ def _col_axpy(j, a, v, Xd, Xi, Xp, is_sparse):
 
 
 @njit
+def csc_col_sq(Xd, Xp):
+    """Squared Euclidean norms of the columns of a CSC matrix (no temporary matrix)."""
+    p = Xp.shape[0] - 1
+    out = np.zeros(p)
+    for j in range(p):
+        s = 0.0
+        for k in range(Xp[j], Xp[j + 1]):
+            s += Xd[k] * Xd[k]
+        out[j] = s
+    return out
+
+
+@njit
 def _residual(Xd, Xi, Xp, is_sparse, ys, u, w):
     r = ys.copy()
     for j in range(w.shape[0]):
@@ -83,6 +96,31 @@ def _residual(Xd, Xi, Xp, is_sparse, ys, u, w):
     for i in range(r.shape[0]):
         s_r += u[i] * r[i]
     return r, s_r
+
+
+@njit
+def _top_k_indices(prio, k):
+    """Sorted indices of the ``k`` largest entries of ``prio`` (O(p) selection, not a full sort)."""
+    p = prio.shape[0]
+    if k >= p:
+        return np.arange(p)
+    neg = np.empty(p)
+    for j in range(p):
+        neg[j] = -prio[j]
+    thr = -np.partition(neg, k - 1)[k - 1]
+    out = np.empty(k, dtype=np.int64)
+    m = 0
+    for j in range(p):
+        if prio[j] > thr:
+            out[m] = j
+            m += 1
+    for j in range(p):
+        if m >= k:
+            break
+        if prio[j] == thr:
+            out[m] = j
+            m += 1
+    return np.sort(out[:m])
 
 
 @njit
@@ -288,8 +326,7 @@ def cd_solver(Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, pf, 
         ws_size = max(ws_start, 2 * nnz)
         if ws_size > p - n_screened:
             ws_size = p - n_screened
-        order = np.argsort(-prio)
-        ws = np.sort(order[:ws_size])
+        ws = _top_k_indices(prio, ws_size)
         m = ws.shape[0]
         visit = ws.copy()
         # ---- inner coordinate descent with Anderson extrapolation
