@@ -162,18 +162,19 @@ def _validate_signal(signal, n_bits):
     nb = N.bit_length() - 1
     if n_bits is not None and _check_int(n_bits, "n_bits", 1) != nb:
         raise ValueError(f"n_bits={n_bits} is inconsistent with the signal length {N} = 2**{nb}.")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("signal contains NaN or infinity.")
     return np.ascontiguousarray(x), nb
 
 
 def _query(signal, oracle, positions, n_bits):
     flat = positions.ravel()
     if oracle is None:
-        from sparsestat.transforms._spright_kernels import gather
+        from sparsestat.transforms._spright_kernels import count_unique, gather
 
-        n_used = int(np.unique(flat).size)
-        return gather(signal, flat), n_used
+        n_used = int(count_unique(flat))
+        vals = gather(signal, flat)
+        if not np.all(np.isfinite(vals)):
+            raise ValueError("signal contains NaN or infinity at sampled positions.")
+        return vals, n_used
     uniq, inv = np.unique(flat, return_inverse=True)
     try:
         vals = oracle(uniq)

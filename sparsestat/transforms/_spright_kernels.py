@@ -15,7 +15,7 @@ import numpy as np
 
 from sparsestat.utils._numba import njit
 
-__all__ = ["sample_positions", "gather", "bin_energies", "peel"]
+__all__ = ["sample_positions", "gather", "count_unique", "bin_energies", "peel"]
 
 
 @njit
@@ -62,6 +62,36 @@ def gather(signal, positions):
 
 
 @njit
+def _table_find(keys, k):
+    mask = keys.shape[0] - 1
+    h = ((k * -7046029254386353131) >> 21) & mask  # Fibonacci hashing (wrapping int64 product)
+    while keys[h] != -1 and keys[h] != k:
+        h = (h + 1) & mask
+    return h
+
+
+@njit
+def count_unique(positions):
+    """Number of distinct non-negative values in ``positions`` (open-addressing hash set, O(M))."""
+    size = 1
+    while size < 2 * positions.shape[0]:
+        size *= 2
+    keys = np.full(size, -1, dtype=np.int64)
+    n = 0
+    for i in range(positions.shape[0]):
+        h = _table_find(keys, positions[i])
+        if keys[h] == -1:
+            keys[h] = positions[i]
+            n += 1
+    return n
+
+
+@njit
+def _abs2(z):
+    return z.real * z.real + z.imag * z.imag
+
+
+@njit
 def bin_energies(U):
     """Mean energy over delays of each bin: shape ``(C, B)``."""
     C, B, P = U.shape
@@ -70,7 +100,7 @@ def bin_energies(U):
         for j in range(B):
             e = 0.0
             for p in range(P):
-                e += abs(U[c, j, p]) ** 2
+                e += _abs2(U[c, j, p])
             out[c, j] = e / P
     return out
 
@@ -137,15 +167,6 @@ def _locate_ml(u, delays, j, pre_c, null_c, s, flip):
 
 
 @njit
-def _table_find(keys, k):
-    mask = keys.shape[0] - 1
-    h = ((k * -7046029254386353131) >> 21) & mask  # Fibonacci hashing (wrapping int64 product)
-    while keys[h] != -1 and keys[h] != k:
-        h = (h + 1) & mask
-    return h
-
-
-@njit
 def peel(U, cols, delays, n_bits, design, n_chains, pre, null, thresh, min_energy, max_iter, capacity):
     """Peeling decoder; returns ``(support, values, n_iter, found_last, states)``.
 
@@ -180,7 +201,7 @@ def peel(U, cols, delays, n_bits, design, n_chains, pre, null, thresh, min_energ
                 u = U[c, j]
                 e = 0.0
                 for p in range(P):
-                    e += abs(u[p]) ** 2
+                    e += _abs2(u[p])
                 if e / P <= thresh:
                     states[c, j] = 0
                     continue
@@ -198,8 +219,8 @@ def peel(U, cols, delays, n_bits, design, n_chains, pre, null, thresh, min_energ
                 alpha /= P
                 res = 0.0
                 for p in range(P):
-                    res += abs(u[p] - alpha * s[p]) ** 2
-                if res / P > thresh or P * abs(alpha) ** 2 <= min_energy:
+                    res += _abs2(u[p] - alpha * s[p])
+                if res / P > thresh or P * _abs2(alpha) <= min_energy:
                     states[c, j] = 2
                     continue
                 h = _table_find(keys, k)
