@@ -334,6 +334,32 @@ def spright(signal, n_bits=None, *, sparsity=None, n_stages=3, hashing="random",
     >>> support.tolist(), np.round(values, 6).tolist()
     ([3, 100, 2049], [1.0, -2.0, 0.5])
     """
+    support, values, info = _spright(signal, n_bits, sparsity, n_stages, hashing, delays, n_chains, n_delays, noise,
+                                     threshold_factor, min_energy, max_peel_iter, norm, random_state)
+    _warn_if_not_converged([info], max_peel_iter)
+    return support, values, info
+
+
+def _warn_if_not_converged(infos, max_peel_iter):
+    bad = [i for i, info in enumerate(infos) if not info["converged"]]
+    if not bad:
+        return
+    from sklearn.exceptions import ConvergenceWarning
+
+    info = infos[bad[0]]
+    multi = int(info["bin_counts"][:, 2].sum())
+    which = "" if len(infos) == 1 else f" for {len(bad)} of {len(infos)} signals (first: signal {bad[0]})"
+    warnings.warn(
+        f"SPRIGHT peeling did not converge{which}: {multi} multi-ton bins remain after {info['n_peel_iter']} sweeps "
+        f"(max_peel_iter={max_peel_iter}); the criterion is no multi-ton left. The spectrum may be less sparse than "
+        "`sparsity`, or the noise higher than assumed: increase `sparsity`, `n_chains` or `max_peel_iter`.",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
+
+
+def _spright(signal, n_bits, sparsity, n_stages, hashing, delays, n_chains, n_delays, noise, threshold_factor,
+             min_energy, max_peel_iter, norm, random_state):
     from sklearn.utils import check_random_state
 
     x, n_bits = _validate_signal(signal, n_bits)
@@ -425,3 +451,303 @@ def _sparse_path(x, oracle, n_bits, rng, b, n_stages, hashing, delays, n_chains,
             "converged": bool(not still_found and bin_counts[:, 2].sum() == 0), "bin_counts": bin_counts,
             "dense_fallback": False}
     return support, values, info
+
+
+# --------------------------------------------------------------------------------------------------
+# estimator
+
+from numbers import Integral, Real  # noqa: E402
+
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context  # noqa: E402
+from sklearn.utils._param_validation import Interval, StrOptions  # noqa: E402
+from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
+
+
+class SparseWHT(TransformerMixin, BaseEstimator):
+    """Sparse Walsh-Hadamard transform by SPRIGHT, as a scikit-learn transformer.
+
+    Recovers the ``K``-sparse orthonormal Walsh spectrum ``X`` of signals
+    ``x[m] = N^{-1/2} sum_k X[k] (-1)^<m,k> + w[m]`` from ``O(K log N)`` samples
+    (see :func:`spright` for the algorithm, the designs and the thresholds).
+
+    What ``fit`` means: the object of SPRIGHT is one signal, given either as a
+    callable oracle ``f(positions) -> values`` (the sub-linear use: only the
+    sampled positions are ever computed) or as an array. Following scikit-learn,
+    an array ``X`` holds one signal per row (shape ``(n_signals, n_features)``);
+    rows whose length is not a power of two are zero-padded to the next power of
+    two. ``fit`` draws the sampling design once (from ``random_state``) and
+    recovers the spectrum of every training signal; ``transform`` recovers the
+    spectra of new rows with the same design and returns them as a sparse
+    matrix; ``inverse_transform`` rebuilds dense signals; :meth:`evaluate`
+    evaluates the recovered sparse expansions at arbitrary positions (for an
+    oracle, the learnt black-box function). Real-valued arrays only; complex
+    signals go through :func:`spright` or a complex-valued oracle.
+
+    Parameters
+    ----------
+    n_bits : int or None, default=None
+        ``n`` with ``N = 2**n``; required for an oracle, inferred from (and
+        checked against) the padded row length of an array.
+    sparsity : int or None, default=None
+        Expected number of non-zeros ``K`` (sizes the bins).
+    n_stages : int, default=3
+        Number of subsampling stages.
+    hashing : {"random", "bits"}, default="random"
+        Subsampling matrices (see :func:`spright`).
+    delays : {"chains", "identity", "random_ml"}, default="chains"
+        Delay design (see :func:`spright`).
+    n_chains : int or None, default=None
+        Number of chains; None: ``n_bits``.
+    n_delays : int or None, default=None
+        Number of random delays for ``"random_ml"``; None: ``4 n_bits``.
+    noise : "auto" or float, default="auto"
+        Noise standard deviation per sample, ``"auto"`` to estimate it, 0 for noiseless.
+    threshold_factor : float or None, default=None
+        Bin-classification threshold factor ``f``.
+    min_energy : float or None, default=None
+        Minimum single-ton energy ``P |alpha|^2``.
+    max_peel_iter : int or None, default=None
+        Maximum peeling sweeps; None: ``10 n_stages``.
+    norm : {"ortho", "forward", "backward"}, default="ortho"
+        Scaling of the coefficients, as in :func:`fwht`.
+    random_state : int, RandomState or None, default=None
+        Seed of the sampling design.
+
+    Attributes
+    ----------
+    coef_ : scipy.sparse.csr_array of shape (n_signals, 2**n_bits_)
+        Recovered spectra of the training signals (one row for an oracle).
+    support_ : list of ndarray of int64
+        Sorted support of each training signal.
+    n_bits_ : int
+        The ``n`` used.
+    n_samples_used_ : ndarray of shape (n_signals,)
+        Unique positions queried per signal.
+    n_peel_iter_ : ndarray of shape (n_signals,)
+        Peeling sweeps per signal.
+    noise_level_ : ndarray of shape (n_signals,)
+        Estimated (or given) noise standard deviation per sample.
+    converged_ : ndarray of shape (n_signals,), dtype bool
+        Whether peeling left no multi-ton bin.
+    bin_counts_ : list of ndarray of shape (n_stages, 3)
+        Zero-, single- and multi-ton bins per stage at the end of peeling.
+    n_features_in_ : int
+        Row length of the training array (``2**n_bits`` for an oracle).
+
+    See Also
+    --------
+    spright : The functional form.
+    fwht : The dense transform.
+
+    Notes
+    -----
+    The paper's estimator API sketch has ``predict(positions)``; it is called
+    :meth:`evaluate` here because scikit-learn reserves ``predict`` for
+    ``predict(X)`` on samples shaped like the training data.
+
+    References
+    ----------
+    .. [1] X. Li, J. K. Bradley, S. Pawar, K. Ramchandran, "SPRIGHT: A Fast and
+       Robust Framework for Sparse Walsh-Hadamard Transform", arXiv:1508.06336, 2015.
+
+    Examples
+    --------
+    >>> from sparsestat.datasets import make_sparse_boolean_function
+    >>> from sparsestat.transforms import SparseWHT
+    >>> f, support, values = make_sparse_boolean_function(30, 8, max_degree=2, random_state=0)
+    >>> est = SparseWHT(n_bits=30, sparsity=8, delays="identity", noise=0, norm="forward", random_state=0)
+    >>> est = est.fit(f)
+    >>> bool((est.support_[0] == support).all()), int(est.n_samples_used_[0]) < 2**30 // 10**5
+    (True, True)
+    """
+
+    _parameter_constraints = {
+        "n_bits": [Interval(Integral, 1, 62, closed="both"), None],
+        "sparsity": [Interval(Integral, 1, None, closed="left"), None],
+        "n_stages": [Interval(Integral, 1, None, closed="left")],
+        "hashing": [StrOptions(set(_HASHINGS))],
+        "delays": [StrOptions(set(_DESIGNS))],
+        "n_chains": [Interval(Integral, 1, None, closed="left"), None],
+        "n_delays": [Interval(Integral, 1, None, closed="left"), None],
+        "noise": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
+        "threshold_factor": [Interval(Real, 0, None, closed="left"), None],
+        "min_energy": [Interval(Real, 0, None, closed="left"), None],
+        "max_peel_iter": [Interval(Integral, 1, None, closed="left"), None],
+        "norm": [StrOptions(set(_NORMS))],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, n_bits=None, *, sparsity=None, n_stages=3, hashing="random", delays="chains",
+                 n_chains=None, n_delays=None, noise="auto", threshold_factor=None, min_energy=None,
+                 max_peel_iter=None, norm="ortho", random_state=None):
+        self.n_bits = n_bits
+        self.sparsity = sparsity
+        self.n_stages = n_stages
+        self.hashing = hashing
+        self.delays = delays
+        self.n_chains = n_chains
+        self.n_delays = n_delays
+        self.noise = noise
+        self.threshold_factor = threshold_factor
+        self.min_energy = min_energy
+        self.max_peel_iter = max_peel_iter
+        self.norm = norm
+        self.random_state = random_state
+
+    def _run(self, signals):
+        opts = dict(n_bits=self.n_bits_, sparsity=self.sparsity, n_stages=self.n_stages, hashing=self.hashing,
+                    delays=self.delays, n_chains=self.n_chains, n_delays=self.n_delays, noise=self.noise,
+                    threshold_factor=self.threshold_factor, min_energy=self.min_energy,
+                    max_peel_iter=self.max_peel_iter, norm=self.norm, random_state=self._seed)
+        results = [_spright(sig, **opts) for sig in signals]
+        _warn_if_not_converged([r[2] for r in results], self.max_peel_iter)
+        return results
+
+    def _to_sparse(self, results):
+        from scipy.sparse import csr_array
+
+        N = 1 << self.n_bits_
+        indptr = np.cumsum([0] + [r[0].size for r in results])
+        indices = np.concatenate([r[0] for r in results]) if results else np.zeros(0, np.int64)
+        data = np.concatenate([r[1] for r in results]) if results else np.zeros(0)
+        return csr_array((data, indices, indptr), shape=(len(results), N))
+
+    def _pad_rows(self, X):
+        N = 1 << self.n_bits_
+        if X.shape[1] == N:
+            return np.ascontiguousarray(X, dtype=np.float64)
+        out = np.zeros((X.shape[0], N))
+        out[:, : X.shape[1]] = X
+        return out
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Draw the sampling design and recover the sparse spectrum of each training signal.
+
+        Parameters
+        ----------
+        X : callable or array-like of shape (n_signals, n_features)
+            An oracle ``f(positions: int64 array) -> values`` (needs ``n_bits``)
+            or one real signal per row (zero-padded to a power of two).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SparseWHT
+            The fitted estimator.
+        """
+        from sparsestat.utils._validation import check_random_state_int
+
+        self._seed = check_random_state_int(self.random_state)
+        if callable(X):
+            if self.n_bits is None:
+                raise ValueError("n_bits is required when X is a callable oracle f(positions) -> values.")
+            self.n_bits_ = int(self.n_bits)
+            self.n_features_in_ = 1 << self.n_bits_
+            signals = [X]
+        else:
+            X = validate_data(self, X, dtype=np.float64)
+            n = X.shape[1]
+            n_bits = max(1, (n - 1).bit_length())
+            if self.n_bits is not None and self.n_bits != n_bits:
+                raise ValueError(f"n_bits={self.n_bits} is inconsistent with rows of length {n} "
+                                 f"(padded to 2**{n_bits}).")
+            self.n_bits_ = n_bits
+            signals = list(self._pad_rows(X))
+        if self.sparsity is not None and self.sparsity > (1 << self.n_bits_):
+            raise ValueError(f"sparsity={self.sparsity} exceeds N = 2**{self.n_bits_}.")
+        results = self._run(signals)
+        self.coef_ = self._to_sparse(results)
+        self.support_ = [r[0] for r in results]
+        infos = [r[2] for r in results]
+        self.n_samples_used_ = np.array([i["n_samples_used"] for i in infos], dtype=np.int64)
+        self.n_peel_iter_ = np.array([i["n_peel_iter"] for i in infos], dtype=np.int64)
+        self.noise_level_ = np.array([i["noise_level"] for i in infos], dtype=np.float64)
+        self.converged_ = np.array([i["converged"] for i in infos], dtype=bool)
+        self.bin_counts_ = [i["bin_counts"] for i in infos]
+        return self
+
+    def transform(self, X=None):
+        """Sparse spectra of new signals (same design), or of the training signals when ``X`` is None.
+
+        Parameters
+        ----------
+        X : callable, array-like of shape (n_signals, n_features) or None, default=None
+            New signals (rows) or an oracle; None returns ``coef_``.
+
+        Returns
+        -------
+        spectra : scipy.sparse.csr_array of shape (n_signals, 2**n_bits_)
+            The recovered spectra.
+        """
+        check_is_fitted(self)
+        if X is None:
+            return self.coef_.copy()
+        if callable(X):
+            return self._to_sparse(self._run([X]))
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return self._to_sparse(self._run(list(self._pad_rows(X))))
+
+    def inverse_transform(self, X):
+        """Dense signals from spectra (through :func:`ifwht`), cropped to ``n_features_in_`` samples.
+
+        Parameters
+        ----------
+        X : sparse matrix or array-like of shape (n_signals, 2**n_bits_)
+            Spectra, e.g. the output of :meth:`transform`.
+
+        Returns
+        -------
+        signals : ndarray of shape (n_signals, n_features_in_)
+            The rebuilt signals (all ``2**n_bits_`` samples: use for moderate ``n_bits`` only).
+        """
+        check_is_fitted(self)
+        from sparsestat.transforms._dense import ifwht
+
+        dense = X.toarray() if hasattr(X, "toarray") else np.atleast_2d(np.asarray(X))
+        N = 1 << self.n_bits_
+        if dense.shape[-1] != N:
+            raise ValueError(f"X has {dense.shape[-1]} columns; inverse_transform expects 2**n_bits_ = {N}.")
+        return ifwht(dense, axis=-1, norm=self.norm)[:, : self.n_features_in_]
+
+    def evaluate(self, positions):
+        """Evaluate the recovered sparse expansions at integer positions.
+
+        For ``norm="ortho"`` this is ``N^{-1/2} sum_k X[k] (-1)^<m,k>`` (the
+        noiseless signal), for ``"forward"`` ``sum_k F[k] (-1)^<m,k>`` (the
+        pseudo-Boolean function); cost ``O(len(positions) * K)``.
+
+        Parameters
+        ----------
+        positions : array-like of int of shape (n_positions,)
+            Positions ``m`` in ``[0, 2**n_bits_)``.
+
+        Returns
+        -------
+        values : ndarray of shape (n_signals, n_positions)
+            One row per training signal.
+        """
+        check_is_fitted(self)
+        m = np.asarray(positions)
+        if m.ndim != 1 or m.dtype.kind not in "iu":
+            raise ValueError("positions must be a 1-D array of integers in [0, 2**n_bits_).")
+        m = m.astype(np.int64)
+        N = 1 << self.n_bits_
+        if m.size and (m.min() < 0 or m.max() >= N):
+            raise ValueError(f"positions must lie in [0, 2**n_bits_ = {N}).")
+        scale = {"ortho": 1.0 / math.sqrt(N), "forward": 1.0, "backward": 1.0 / N}[self.norm]
+        from sparsestat.transforms._spright_kernels import evaluate_sparse_wht
+
+        out = []
+        for r in range(self.coef_.shape[0]):
+            row = self.coef_[[r], :]
+            k = row.indices.astype(np.int64)
+            v = np.asarray(row.data) * scale
+            out.append(evaluate_sparse_wht(m, k, v) if k.size else np.zeros(m.size, dtype=v.dtype))
+        return np.vstack(out) if out else np.zeros((0, m.size))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags

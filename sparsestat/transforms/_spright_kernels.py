@@ -15,7 +15,7 @@ import numpy as np
 
 from sparsestat.utils._numba import njit
 
-__all__ = ["sample_positions", "gather", "count_unique", "bin_energies", "peel"]
+__all__ = ["sample_positions", "gather", "count_unique", "bin_energies", "peel", "evaluate_sparse_wht"]
 
 
 @njit
@@ -243,3 +243,18 @@ def peel(U, cols, delays, n_bits, design, n_chains, pre, null, thresh, min_energ
         if not found:
             break
     return sup[:n_dec].copy(), val[:n_dec].copy(), n_iter, found, states
+
+
+@njit
+def evaluate_sparse_wht(m, support, values):
+    """``sum_t values[t] (-1)^parity(m & support[t])`` for each position ``m``."""
+    out = np.empty(m.shape[0], dtype=values.dtype)
+    for i in range(m.shape[0]):
+        acc = values[0] * 0
+        for t in range(support.shape[0]):
+            if _parity(m[i] & support[t]):
+                acc -= values[t]
+            else:
+                acc += values[t]
+        out[i] = acc
+    return out
