@@ -336,7 +336,7 @@ def spright(signal, n_bits=None, *, sparsity=None, n_stages=3, hashing="random",
     """
     support, values, info = _spright(signal, n_bits, sparsity, n_stages, hashing, delays, n_chains, n_delays, noise,
                                      threshold_factor, min_energy, max_peel_iter, norm, random_state)
-    _warn_if_not_converged([info], max_peel_iter)
+    _warn_if_not_converged([info], max_peel_iter or 10 * n_stages)
     return support, values, info
 
 
@@ -600,7 +600,7 @@ class SparseWHT(TransformerMixin, BaseEstimator):
                     threshold_factor=self.threshold_factor, min_energy=self.min_energy,
                     max_peel_iter=self.max_peel_iter, norm=self.norm, random_state=self._seed)
         results = [_spright(sig, **opts) for sig in signals]
-        _warn_if_not_converged([r[2] for r in results], self.max_peel_iter)
+        _warn_if_not_converged([r[2] for r in results], self.max_peel_iter or 10 * self.n_stages)
         return results
 
     def _to_sparse(self, results):
