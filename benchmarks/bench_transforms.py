@@ -129,13 +129,13 @@ def test_spright_recovery(benchmark, n_bits, K, snr, method):
 
     solve(signals[0][0], 0)
     results, times = [], []
-    for i, (x, S, V, _) in enumerate(signals):
+    for i, (x, _, _, _) in enumerate(signals):
         t = time.perf_counter()
         results.append(solve(x, i))
         times.append(time.perf_counter() - t)
-    ok = [np.array_equal(r[0], S) for r, (x, S, V, _) in zip(results, signals)]
+    ok = [np.array_equal(r[0], S) for r, (x, S, V, _) in zip(results, signals, strict=True)]
     nmse = [np.sum(np.abs(r[1] - V) ** 2) / np.sum(np.abs(V) ** 2) for r, (x, S, V, _), g in
-            zip(results, signals, ok) if g]
+            zip(results, signals, ok, strict=True) if g]
     x0 = signals[0][0]
     benchmark.pedantic(lambda: solve(x0, 0), rounds=3, iterations=1)
     benchmark.extra_info.update({
