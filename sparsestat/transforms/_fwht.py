@@ -4,7 +4,8 @@ Plain arrays in, in-place butterflies, no validation. The transform of a row of
 length ``N = 2**n`` is done in a few passes over memory:
 
 1. contiguous blocks of ``_BLOCK`` elements (L1/L2 resident) run every stage with
-   ``h < _BLOCK`` as radix-4 butterflies (two stages per sweep);
+   ``h < _BLOCK``: the first four stages in registers on 16-element chunks, then
+   radix-4 butterflies (two stages per sweep);
 2. the remaining stages ``h >= _BLOCK`` act on the columns of the row seen as a
    ``(N / _BLOCK, _BLOCK)`` matrix: a panel of ``_WIDTH`` adjacent columns is
    gathered into a small contiguous buffer (at most ``_MAX_PANEL`` elements, so
@@ -29,8 +30,44 @@ _MAX_PANEL = 1 << 14  # elements per gathered panel (128 KiB of float64, L2 resi
 
 
 @njit
+def _base16(x, lo, n):
+    """Stages 1, 2, 4, 8 on each 16-element chunk, in registers (two radix-4 sweeps per chunk)."""
+    for i in range(lo, lo + n, 16):
+        v = x[i : i + 16]
+        for g in range(0, 16, 4):
+            a = v[g]
+            b = v[g + 1]
+            c = v[g + 2]
+            d = v[g + 3]
+            s1 = a + b
+            d1 = a - b
+            s2 = c + d
+            d2 = c - d
+            v[g] = s1 + s2
+            v[g + 1] = d1 + d2
+            v[g + 2] = s1 - s2
+            v[g + 3] = d1 - d2
+        for t in range(4):
+            a = v[t]
+            b = v[t + 4]
+            c = v[t + 8]
+            d = v[t + 12]
+            s1 = a + b
+            d1 = a - b
+            s2 = c + d
+            d2 = c - d
+            v[t] = s1 + s2
+            v[t + 4] = d1 + d2
+            v[t + 8] = s1 - s2
+            v[t + 12] = d1 - d2
+
+
+@njit
 def stages_inplace(x, lo, n, h):
     """Run butterfly stages ``h, 2h, ..., n/2`` on ``x[lo:lo+n]`` (radix-4, then one radix-2 if odd)."""
+    if h == 1 and n >= 16:
+        _base16(x, lo, n)
+        h = 16
     while 4 * h <= n:
         if h == 1:
             for i in range(lo, lo + n, 4):
