@@ -33,7 +33,7 @@ intersphinx_mapping = {
     "sklearn": ("https://scikit-learn.org/stable", None),
 }
 intersphinx_disabled_reftypes = ["*"]
-suppress_warnings = ["intersphinx"]
+suppress_warnings = ["intersphinx", "ref.term", "ref.ref", "autosummary"]
 sphinx_gallery_conf = {
     "examples_dirs": "../gallery",
     "gallery_dirs": "auto_examples",
