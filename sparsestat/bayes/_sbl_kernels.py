@@ -74,7 +74,7 @@ def _residual_sq(Phi, Y, act, m, mu):
 
 
 @njit(error_model="numpy")
-def fast_sbl(Phi, Y, beta0, learn_noise, max_iter, tol, noise_every, m_max, penalty):
+def fast_sbl(Phi, Y, beta0, learn_noise, max_iter, tol, noise_every, m_max, penalty, refresh_every):
     """Fast marginal likelihood maximisation (sequential SBL).
 
     Parameters
@@ -92,6 +92,8 @@ def fast_sbl(Phi, Y, beta0, learn_noise, max_iter, tol, noise_every, m_max, pena
         Noise re-estimation period (iterations).
     m_max : int
         Capacity of the active set.
+    refresh_every : int
+        Exact recomputation period (bounds rounding drift of the rank-one updates).
     penalty : float
         Cost per active basis subtracted from the log marginal likelihood
         (in units of ``log|C| + y^H C^-1 y`` per target column); 0 is plain SBL.
@@ -334,6 +336,8 @@ def fast_sbl(Phi, Y, beta0, learn_noise, max_iter, tol, noise_every, m_max, pena
             new_beta = L * dof / max(r2, 1e-300)
             last_noise_change = abs(np.log(new_beta) - np.log(beta))
             beta = new_beta
+            _full_statistics(Gact, PhiY, diagG, act, m, alpha, beta, Sigma, mu, S, Q)
+        elif it % refresh_every == 0:
             _full_statistics(Gact, PhiY, diagG, act, m, alpha, beta, Sigma, mu, S, Q)
         elif best_action == _NONE:
             # nothing improves the likelihood but not converged: refresh and stop

@@ -1,6 +1,7 @@
 """Seeded synthetic generators for every family, and loaders of offline real data."""
 
+from sparsestat.datasets._bayes import make_kronecker_sparse
 from sparsestat.datasets._real import load_dataset
 from sparsestat.datasets._regression import make_sparse_classification, make_sparse_regression
 
-__all__ = ["load_dataset", "make_sparse_classification", "make_sparse_regression"]
+__all__ = ["load_dataset", "make_kronecker_sparse", "make_sparse_classification", "make_sparse_regression"]
