@@ -326,17 +326,18 @@ def fast_sbl(Phi, Y, beta0, learn_noise, max_iter, tol, noise_every, m_max, pena
             m += 1
         # --- noise re-estimation (then exact recomputation)
         if learn_noise and (it % noise_every == 0 or best_action == _NONE):
-            r2 = _residual_sq(Phi, Y, act, m, mu)
-            gsum = 0.0
-            for k in range(m):
-                gsum += 1.0 - alpha[act[k]] * Sigma[k, k].real
-            dof = n - gsum
-            if dof < 1e-6 * n:
-                dof = 1e-6 * n
-            new_beta = L * dof / max(r2, 1e-300)
-            last_noise_change = abs(np.log(new_beta) - np.log(beta))
-            beta = new_beta
-            _full_statistics(Gact, PhiY, diagG, act, m, alpha, beta, Sigma, mu, S, Q)
+            # EM update of the noise (monotone in the SBL cost, unlike MacKay's
+            # sigma^2 = |r|^2 / (n - sum gamma_i), which can collapse to 0 when p > n)
+            beta_before = beta
+            for _ in range(3):
+                r2 = _residual_sq(Phi, Y, act, m, mu)
+                gsum = 0.0
+                for k in range(m):
+                    gsum += 1.0 - alpha[act[k]] * Sigma[k, k].real
+                s2 = (r2 / L + gsum / beta) / n
+                beta = 1.0 / max(s2, 1e-300)
+                _full_statistics(Gact, PhiY, diagG, act, m, alpha, beta, Sigma, mu, S, Q)
+            last_noise_change = abs(np.log(beta) - np.log(beta_before))
         elif it % refresh_every == 0:
             _full_statistics(Gact, PhiY, diagG, act, m, alpha, beta, Sigma, mu, S, Q)
         elif best_action == _NONE:
