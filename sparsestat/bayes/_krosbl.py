@@ -27,7 +27,7 @@ def _as_factors(X):
         return list(X.factors)
     if isinstance(X, (list, tuple)):
         # a list of 2-D arrays is a factor list; a nested list of numbers is a dense design
-        if len(X) and all(getattr(A, "ndim", np.ndim(A)) == 2 for A in X):
+        if len(X) and all(hasattr(A, "ndim") and A.ndim != 1 or np.ndim(A) == 2 for A in X):
             return list(X)
         if len(X) == 0:
             raise ValueError("X must contain at least one factor matrix (got an empty list).")
