@@ -96,7 +96,7 @@ def _kron_estep(xp, factors, gammas, y, sigma2):
     diag Σ = ⊗γ_i - (⊗|V_i|²) (1/(σ² + ⊗p_i)).
     """
     Us, Vs, ps = [], [], []
-    for A, g in zip(factors, gammas):
+    for A, g in zip(factors, gammas, strict=True):
         AG = A * xp.reshape(xp.astype(g, A.dtype), (1, -1))
         B = AG @ _conj_t(xp, A)
         B = (B + _conj_t(xp, B)) / 2
@@ -154,7 +154,7 @@ def _am_mstep(Lam, gammas, raw, couple, idxs, *, max_inner, inner_tol, fix_scale
     n_dims = Lam.ndim
     old = kron_vectors(gammas)
     it = 0
-    for it in range(1, max_inner + 1):
+    for it in range(1, max_inner + 1):  # noqa: B007 (returned)
         for k in range(n_dims):
             t = np.maximum(_factor_target(Lam, gammas, k), 0.0)
             if k in couple:
@@ -186,7 +186,7 @@ def _svd_mstep(Lam):
         return [np.maximum(Lam, 0.0)]
     gammas = []
     R = Lam
-    for k in range(n_dims - 1):
+    for _ in range(n_dims - 1):
         Rm = R.reshape(R.shape[0], -1)
         u, s, vh = np.linalg.svd(Rm, full_matrices=False)
         gammas.append(np.abs(u[:, 0]))
@@ -592,7 +592,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         else:
             coef_h, flat, pv = np.zeros(N, dtype=mu_h.dtype), np.zeros(0, dtype=np.int64), np.zeros(N)
         full_g = []
-        for n, idx, g in zip(sizes, idxs, gammas):
+        for n, idx, g in zip(sizes, idxs, gammas, strict=True):
             fg = np.zeros(n)
             fg[idx] = g
             full_g.append(fg)

@@ -84,7 +84,7 @@ def _sbl_em(Phi, Y, *, noise_var, update, prune_rel, max_iter, tol, init_gamma, 
     scores = []
     rel = np.inf
     it = 0
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (returned)
         if idx.size == 0:
             break
         Phi_a = xp.take(Phi, xp.asarray(idx), axis=1) if idx.size < N else Phi

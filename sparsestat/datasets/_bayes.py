@@ -61,7 +61,7 @@ def make_kronecker_sparse(factor_shapes=((8, 15), (12, 15), (15, 15)), n_nonzero
     ks = [n_nonzero] * len(shapes) if isinstance(n_nonzero, numbers.Integral) else list(n_nonzero)
     if len(ks) != len(shapes):
         raise ValueError(f"n_nonzero has {len(ks)} entries but there are {len(shapes)} factors.")
-    for (m, n), k in zip(shapes, ks):
+    for (_, n), k in zip(shapes, ks, strict=True):
         check_positive_int(k, "n_nonzero")
         if k > n:
             raise ValueError(f"n_nonzero={k} exceeds the factor's number of columns N_i={n}.")
@@ -74,7 +74,7 @@ def make_kronecker_sparse(factor_shapes=((8, 15), (12, 15), (15, 15)), n_nonzero
         return rng.standard_normal(shape)
 
     factors, xs = [], []
-    for (m, n), k in zip(shapes, ks):
+    for (m, n), k in zip(shapes, ks, strict=True):
         factors.append(draw(m, n))
         xi = np.zeros(n, dtype=np.complex128 if complex_data else np.float64)
         if block:
