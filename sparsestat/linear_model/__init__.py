@@ -1,4 +1,4 @@
-"""Sparse linear models: the Lasso engine (any penalty), paths and cross-validation."""
+"""Sparse linear models: the Lasso engine (any penalty), paths and cross-validation, best subsets."""
 
 from sparsestat.linear_model._coordinate_descent import (
     ElasticNet,
@@ -8,9 +8,15 @@ from sparsestat.linear_model._coordinate_descent import (
     lasso_path,
     sparse_path,
 )
+from sparsestat.linear_model._best_subset import BestSubsetClassifier, BestSubsetRegression
 from sparsestat.linear_model._cv import ElasticNetCV, LassoCV, SparseRegressionCV
+from sparsestat.linear_model._distributed import DistributedBestSubset
+from sparsestat.linear_model._splicing import splicing
 
 __all__ = [
+    "BestSubsetClassifier",
+    "BestSubsetRegression",
+    "DistributedBestSubset",
     "ElasticNet",
     "ElasticNetCV",
     "Lasso",
@@ -19,5 +25,6 @@ __all__ = [
     "SparseRegressionCV",
     "enet_path",
     "lasso_path",
+    "splicing",
     "sparse_path",
 ]
