@@ -9,7 +9,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sparsestat.linear_model._splicing import (
@@ -416,10 +416,11 @@ class BestSubsetClassifier(LinearClassifierMixin, ClassifierMixin, _BestSubsetBa
         """
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
         check_classification_targets(y)
+        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if y_type != "binary":
+            raise ValueError(f"Only binary classification is supported. The type of the target is {y_type}; "
+                             "wrap BestSubsetClassifier in sklearn.multiclass.OneVsRestClassifier for more classes.")
         self.classes_, y01 = np.unique(y, return_inverse=True)
-        if self.classes_.size != 2:
-            raise ValueError(f"BestSubsetClassifier handles binary targets only; got {self.classes_.size} "
-                             "classes. Use one-vs-rest (sklearn.multiclass.OneVsRestClassifier) for more.")
         coef, b = self._fit_core(X.astype(np.float64, copy=False), y01.astype(np.float64), sample_weight,
                                  "binomial")
         self.coef_ = coef[None, :].astype(X.dtype)
