@@ -1,5 +1,6 @@
 """Sparse linear models: the Lasso engine (any penalty), paths and cross-validation, best subsets."""
 
+from sparsestat.linear_model._best_subset import BestSubsetClassifier, BestSubsetRegression
 from sparsestat.linear_model._coordinate_descent import (
     ElasticNet,
     Lasso,
@@ -8,7 +9,6 @@ from sparsestat.linear_model._coordinate_descent import (
     lasso_path,
     sparse_path,
 )
-from sparsestat.linear_model._best_subset import BestSubsetClassifier, BestSubsetRegression
 from sparsestat.linear_model._cv import ElasticNetCV, LassoCV, SparseRegressionCV
 from sparsestat.linear_model._distributed import DistributedBestSubset
 from sparsestat.linear_model._splicing import splicing

@@ -137,7 +137,7 @@ def glm_restricted_fit(family, X, y, w, active, coef0, b0, lin, lin0, fit_interc
     r = np.empty(n)
     v = np.empty(n)
     eta_new = np.empty(n)
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - returned as n_iter
         if d == 0:
             break
         for i in range(n):

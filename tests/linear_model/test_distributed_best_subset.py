@@ -10,8 +10,11 @@ distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
 
 from sparsestat.datasets import make_sparse_regression  # noqa: E402
-from sparsestat.linear_model import BestSubsetRegression, DistributedBestSubset  # noqa: E402
-from sparsestat.linear_model import _distributed  # noqa: E402
+from sparsestat.linear_model import (  # noqa: E402
+    BestSubsetRegression,
+    DistributedBestSubset,
+    _distributed,  # noqa: E402
+)
 
 
 @pytest.fixture(scope="module")
