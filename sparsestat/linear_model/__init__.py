@@ -1,5 +1,6 @@
-"""Sparse linear models: the Lasso engine (any penalty), paths and cross-validation."""
+"""Sparse linear models: the Lasso engine (any penalty), paths and cross-validation, best subsets."""
 
+from sparsestat.linear_model._best_subset import BestSubsetClassifier, BestSubsetRegression
 from sparsestat.linear_model._coordinate_descent import (
     ElasticNet,
     Lasso,
@@ -9,8 +10,13 @@ from sparsestat.linear_model._coordinate_descent import (
     sparse_path,
 )
 from sparsestat.linear_model._cv import ElasticNetCV, LassoCV, SparseRegressionCV
+from sparsestat.linear_model._distributed import DistributedBestSubset
+from sparsestat.linear_model._splicing import splicing
 
 __all__ = [
+    "BestSubsetClassifier",
+    "BestSubsetRegression",
+    "DistributedBestSubset",
     "ElasticNet",
     "ElasticNetCV",
     "Lasso",
@@ -19,5 +25,6 @@ __all__ = [
     "SparseRegressionCV",
     "enet_path",
     "lasso_path",
+    "splicing",
     "sparse_path",
 ]
