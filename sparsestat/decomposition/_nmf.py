@@ -173,7 +173,10 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ validation helpers
     def _validate_X(self, X, reset):
-        xp = None if sp.issparse(X) or isinstance(X, (list, tuple)) else get_namespace(X)
+        try:
+            xp = None if sp.issparse(X) or isinstance(X, (list, tuple)) else get_namespace(X)
+        except TypeError:  # not an array-API array: let validate_data convert it
+            xp = None
         if xp is not None and not is_numpy_namespace(xp):
             if self.solver != "mu":
                 raise ValueError(
@@ -288,6 +291,10 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         solver = "hals" if self.solver in ("hals", "cd") else "mu"
         n_iter, conv, obj, hist = core.solve(data, Wf, Ht, pen, solver=solver, max_iter=self.max_iter,
                                              tol=self.tol, record=True)
+        # final W refinement with H fixed, so that fit_transform(X) equals fit(X).transform(X)
+        _, _, obj, _ = core.solve(data, Wf, Ht, pen, solver=solver, max_iter=3, tol=1e-10, update_H=False,
+                                  n_inner=50, inner_ratio=1e-4)
+        hist.append(obj)
         if self.verbose:
             for i, v in enumerate(hist):
                 print(f"NMF iteration {i}: objective {v:.6g}")
@@ -409,8 +416,10 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X = np.asarray(X)
         return X @ self.components_
 
-    def predict(self, X, mask=None):
-        """Complete ``X``: the reconstruction ``transform(X) @ components_`` at every cell.
+    def complete(self, X, mask=None):
+        """Fill the missing cells of ``X`` with the model's predictions ``transform(X) @ components_``.
+
+        (A method named ``predict`` would make scikit-learn treat the transformer as a regressor.)
 
         Parameters
         ----------
@@ -421,10 +430,19 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_hat : ndarray of shape (n_samples, n_features)
-            Predicted values of every cell (use ``np.where(np.isnan(X), X_hat, X)`` to fill only the gaps).
+        X_filled : ndarray of shape (n_samples, n_features)
+            ``X`` with every missing cell replaced by its prediction (observed cells unchanged).
         """
-        return self.inverse_transform(self.transform(X, mask=mask))
+        X_hat = self.inverse_transform(self.transform(X, mask=mask))
+        Xd = X.toarray() if sp.issparse(X) else np.array(X, dtype=X_hat.dtype)
+        missing = np.isnan(Xd)
+        if mask is not None:
+            missing |= ~np.asarray(mask, dtype=bool)
+        if sp.issparse(X) and self.implicit_zeros == "missing":
+            stored = np.zeros(X.shape, dtype=bool)
+            stored[X.nonzero()] = True
+            missing |= ~stored
+        return np.where(missing, X_hat, Xd)
 
     def predict_cells(self, rows, cols):
         """Predictions ``(W_ H)[rows, cols]`` for cells of the training matrix.

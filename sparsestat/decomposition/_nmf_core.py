@@ -244,6 +244,7 @@ def solve(data, W, Ht, pen, *, solver="hals", max_iter=200, tol=1e-4, update_W=T
     if data.layout == "gram":
         rn, cn = _xnorms(data)
     prev = objective(data, W, Ht, pen)
+    floor = 1e-10 * abs(prev)  # exact fits drive the objective to ~0, where relative changes are noise
     history = [prev] if record else []
     converged = False
     it = 0
@@ -308,7 +309,7 @@ def solve(data, W, Ht, pen, *, solver="hals", max_iter=200, tol=1e-4, update_W=T
             history.append(cur)
         if callback is not None:
             callback(W, Ht)
-        if abs(prev - cur) <= tol * max(abs(prev), 1e-300):
+        if abs(prev - cur) <= tol * max(abs(prev), floor, 1e-300):
             converged = True
             prev = cur
             break
