@@ -330,6 +330,8 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         pen = _regularization(self.alpha_W, self.alpha_H, self.l1_ratio, Xh.shape)
         Wd, Hd, n_iter, conv, obj = core.mu_xp(xp, Xd, Md, Wd, Hd, l1_W=pen.l1_W, l2_W=pen.l2_W, l1_H=pen.l1_H,
                                                l2_H=pen.l2_H, max_iter=self.max_iter, tol=self.tol)
+        Wd, _, _, _, obj = core.mu_xp(xp, Xd, Md, Wd, Hd, l1_W=pen.l1_W, l2_W=pen.l2_W, max_iter=3, tol=1e-10,
+                                      update_H=False)
         if not conv and self.tol > 0:
             warnings.warn(f"NMF (mu, array API) reached max_iter={self.max_iter} before the relative objective "
                           f"change fell below tol={self.tol}; increase max_iter.", ConvergenceWarning)
