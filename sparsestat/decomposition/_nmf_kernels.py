@@ -308,6 +308,9 @@ def nbmf_w_step(W, Ht, indptr, indices, x, alpha, method, max_iter, tol):
         for r in range(k):
             G[r, r] += alpha
         w = W[i].copy()
+        for r in range(k):
+            if G[r, r] <= 0.0:  # feature r unused by this row: its weight is undetermined, set it to 0
+                w[r] = 0.0
         if method == 0:
             _nnls_cd(G, b, w, max_iter, tol)
         else:
