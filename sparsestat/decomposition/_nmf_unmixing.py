@@ -201,6 +201,8 @@ class _UnmixingBase(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     def _init_factors(self, X, k):
         init = self.init
         n, m = X.shape
+        if k > min(n, m):  # VCA and NNDSVD need k <= min(n_pixels, n_bands) (a warning was raised already)
+            init = "random"
         if init == "vca":
             E, _ = vca(X, k, random_state=self.random_state)
             H = np.maximum(E, 1e-12)
@@ -523,7 +525,8 @@ class StructuredSparseNMF(_UnmixingBase):
     def _expected_failed_checks(self):
         reason = ("transform drops the graph term (new pixels are not in the graph), so it differs from the "
                   "graph-regularised abundances of fit_transform by design")
-        return {"check_transformer_general": reason, "check_transformer_general(readonly_memmap=True)": reason}
+        return {"check_transformer_general": reason, "check_transformer_general(readonly_memmap=True)": reason,
+                "check_transformer_data_not_an_array": reason}
 
 
 # ---------------------------------------------------------------------------------------------
