@@ -78,7 +78,8 @@ def solve_qubo(Q, method="exhaustive", *, x0=None, random_state=None, n_sweeps=1
         raise ValueError(f"x0 must be a 0/1 vector of length {k}.")
     if method == "exhaustive":
         if k > _MAX_EXHAUSTIVE:
-            raise ValueError(f"exhaustive search enumerates 2^k states; k={k} > {_MAX_EXHAUSTIVE}: use method='anneal'.")
+            raise ValueError(f"exhaustive search enumerates 2^k states; k={k} > {_MAX_EXHAUSTIVE}: "
+                             "use method='anneal'.")
         if k == 0:
             return h0, 0.0
         return K.qubo_exhaustive(Q)

@@ -215,9 +215,9 @@ def solve(data, W, Ht, pen, *, solver="hals", max_iter=200, tol=1e-4, update_W=T
         Which factors move.
     n_inner, inner_ratio : int or None, float
         Accelerated HALS inner sweeps on the Gram layout (a sweep costs O(n k^2), far less than the
-        O(n m k) products it reuses): at most ``n_inner`` sweeps (None: ``min(1 + m / (2k), 5)``, Gillis
-        & Glineur's rule with alpha = 0.5, capped at 5 as measured best), stopping once a sweep moves less than ``inner_ratio`` times
-        the first one.
+        O(n m k) products it reuses): at most ``n_inner`` sweeps (None: ``min(1 + m / (2k), 5)``,
+        Gillis & Glineur's rule with alpha = 0.5, capped at 5 as measured best), stopping once a sweep
+        moves less than ``inner_ratio`` times the first one.
     record : bool
         Keep the objective after every iteration.
     callback : callable or None
@@ -249,7 +249,7 @@ def solve(data, W, Ht, pen, *, solver="hals", max_iter=200, tol=1e-4, update_W=T
     converged = False
     it = 0
     delta2 = pen.delta**2
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - it is the iteration count returned
         fval = None
         for side in ("W", "H"):
             if (side == "W" and not update_W) or (side == "H" and not update_H):
@@ -366,7 +366,7 @@ def mu_xp(xp, X, M, W, H, *, l1_W=0.0, l2_W=0.0, l1_H=0.0, l2_H=0.0, max_iter=20
     prev = obj(W, H)
     converged = False
     it = 0
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - it is the iteration count returned
         WH = W @ H
         if M is not None:
             WH = WH * M

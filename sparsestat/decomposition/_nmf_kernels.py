@@ -402,7 +402,7 @@ def qubo_anneal(Q, h0, n_sweeps, n_restarts, t_hot, t_cold, seed):
     The first restart starts at ``h0``; the others from uniform random states. The returned state is
     the best one seen, ``h0`` included, so the result never has a higher energy than ``h0``.
     """
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - Numba kernels only support the legacy RNG (seeded here)
     k = Q.shape[0]
     best_h = h0.copy()
     best = qubo_energy(Q, h0)
@@ -413,7 +413,7 @@ def qubo_anneal(Q, h0, n_sweeps, n_restarts, t_hot, t_cold, seed):
         else:
             h = np.empty(k, dtype=np.uint8)
             for a in range(k):
-                h[a] = 1 if np.random.random() < 0.5 else 0
+                h[a] = 1 if np.random.random() < 0.5 else 0  # noqa: NPY002
         g = Q @ h.astype(np.float64)
         energy = qubo_energy(Q, h)
         temp = t_hot
@@ -423,7 +423,7 @@ def qubo_anneal(Q, h0, n_sweeps, n_restarts, t_hot, t_cold, seed):
                     d = -(2.0 * g[b] - Q[b, b])
                 else:
                     d = 2.0 * g[b] + Q[b, b]
-                if d <= 0.0 or np.random.random() < np.exp(-d / temp):
+                if d <= 0.0 or np.random.random() < np.exp(-d / temp):  # noqa: NPY002
                     sign = -1.0 if h[b] else 1.0
                     h[b] = 0 if h[b] else 1
                     for a in range(k):

@@ -682,7 +682,7 @@ class CorrentropyNMF(_UnmixingBase):
         data = core.make_data(Xd)
         converged = False
         it = 0
-        for it in range(1, self.max_iter + 1):
+        for it in range(1, self.max_iter + 1):  # noqa: B007 - it is the iteration count stored
             p = np.exp(-e2 / (2.0 * sig2))
             data.col_w = np.maximum(p, 1e-300)
             pen = core.Penalty(l1_W=sig2 * self.alpha_sparse, delta=delta)

@@ -14,8 +14,8 @@ def check_nonnegative(X, name, *, estimator="NMF"):
     data = X.data if sp.issparse(X) else X
     if data.size and np.nanmin(data) < 0:
         raise ValueError(
-            f"Negative values in data passed to {estimator} ({name}); it needs a non-negative {name}. Shift or clip the "
-            "data, or use SemiNMF for signed data."
+            f"Negative values in data passed to {estimator} ({name}); it needs a non-negative {name}. "
+            "Shift or clip the data, or use SemiNMF for signed data."
         )
 
 

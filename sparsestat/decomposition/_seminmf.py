@@ -186,7 +186,7 @@ class SemiNMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         hist = []
         stall = 0
         it = 0
-        for it in range(1, self.max_iter + 1):
+        for it in range(1, self.max_iter + 1):  # noqa: B007 - it is the iteration count stored
             F = np.linalg.solve(G.T @ G + self.ridge * np.eye(k), G.T @ Xd).T  # (d, k)
             if n_keep is not None:
                 F = _keep_top(F, n_keep)
