@@ -292,8 +292,9 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         n_iter, conv, obj, hist = core.solve(data, Wf, Ht, pen, solver=solver, max_iter=self.max_iter,
                                              tol=self.tol, record=True)
         # final W refinement with H fixed, so that fit_transform(X) equals fit(X).transform(X)
-        _, _, obj, _ = core.solve(data, Wf, Ht, pen, solver=solver, max_iter=3, tol=1e-10, update_H=False,
-                                  n_inner=50, inner_ratio=1e-4)
+        # (on the Gram layout one outer pass suffices: its inner sweeps reuse the same products)
+        _, _, obj, _ = core.solve(data, Wf, Ht, pen, solver=solver, max_iter=1 if data.layout == "gram" else 3,
+                                  tol=1e-10, update_H=False, n_inner=50, inner_ratio=1e-4)
         hist.append(obj)
         if self.verbose:
             for i, v in enumerate(hist):

@@ -139,7 +139,7 @@ def test_transform_is_masked_nnls(rng):
 
 def test_regularisation_matches_sklearn(rng):
     X = _lowrank(rng, noise=0.1)
-    kw = dict(alpha_W=0.01, alpha_H=0.02, l1_ratio=0.5, tol=1e-10, max_iter=3000)
+    kw = dict(alpha_W=0.01, alpha_H=0.02, l1_ratio=0.5, tol=1e-10, max_iter=1000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         sk = SkNMF(4, solver="cd", random_state=0, **kw)
