@@ -138,6 +138,18 @@ def _violation(code, w, g, L, alpha, p1, p2):
 
 
 @njit
+def centred_residual_stats(r, u, c, ys):
+    """``(||r + c u||^2, (r + c u) @ ys)``: norm of the centred residual and its product with ``ys``."""
+    r_sq = 0.0
+    r_dot_y = 0.0
+    for i in range(r.shape[0]):
+        ri = r[i] + c * u[i]
+        r_sq += ri * ri
+        r_dot_y += ri * ys[i]
+    return r_sq, r_dot_y
+
+
+@njit
 def _penalty_sum(w, idx, code, alpha, pf, p1, p2):
     s = 0.0
     for jj in range(idx.shape[0]):
@@ -285,12 +297,7 @@ def cd_solver(Xd, Xi, Xp, is_sparse, ys, u, x_mean, col_sq, w, code, alpha, pf, 
             if kkt[j] > kkt_max:
                 kkt_max = kkt[j]
         if use_gap:
-            r_sq = 0.0
-            r_dot_y = 0.0
-            for i in range(n):
-                ri = r[i] + c * u[i]
-                r_sq += ri * ri
-                r_dot_y += ri * ys[i]
+            r_sq, r_dot_y = centred_residual_stats(r, u, c, ys)
             gap, const = _gap(corr, w, r_sq, r_dot_y, code, alpha, p1, pf, positive, n_total)
             stop_crit = gap * inv_n
             if can_screen and gap > 0.0:

@@ -3,7 +3,7 @@
 import numpy as np
 import scipy.sparse as sp
 
-from sparsestat.linear_model._cd import _col_axpy, _col_dot, _residual
+from sparsestat.linear_model._cd import _col_axpy, _col_dot, _residual, centred_residual_stats
 from sparsestat.utils._numba import njit
 
 __all__ = ["solve_group"]
@@ -34,12 +34,7 @@ def bcd_group_solver(Xd, Xi, Xp, is_sparse, ys, u, x_mean, grp_ptr, grp_idx, grp
                 c += x_mean[j] * w[j]
             for j in range(w.shape[0]):
                 corr[j] = _col_dot(j, r, Xd, Xi, Xp, is_sparse) - x_mean[j] * s_r
-            r_sq = 0.0
-            r_dot_y = 0.0
-            for i in range(n):
-                ri = r[i] + c * u[i]
-                r_sq += ri * ri
-                r_dot_y += ri * ys[i]
+            r_sq, r_dot_y = centred_residual_stats(r, u, c, ys)
             dual_norm = 0.0
             pen = 0.0
             for g in range(n_groups):
