@@ -180,7 +180,7 @@ def _check_targets(est_name, y, class_weight, sample_weight, n):
     classes, yidx = np.unique(y, return_inverse=True)
     if classes.shape[0] < 2:
         raise ValueError(
-            f"{est_name} needs samples of at least 2 classes in y; got only class {classes[0]!r}. "
+            f"{est_name} needs samples of at least 2 classes in y; got only one class ({classes[0]!r}). "
             "Check the labels (or the fold) passed to fit."
         )
     a = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64).copy()
@@ -584,7 +584,8 @@ class MultinomialLasso(ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             Predicted labels.
         """
-        return self.classes_[np.argmax(self._eta(X), axis=1)]
+        eta = self._eta(X)
+        return self.classes_[np.argmax(eta, axis=1)]
 
     def predict_proba(self, X):
         """Class probabilities (softmax of the linear predictors).

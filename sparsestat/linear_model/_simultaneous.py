@@ -8,6 +8,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array, check_random_state
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -224,14 +225,14 @@ class SimultaneousGLM(BaseEstimator):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, Y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None):
         """Fit every problem (column of ``Y``) at once.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Shared design.
-        Y : array-like of shape (n_samples, n_problems) or (n_samples,)
+        y : array-like of shape (n_samples, n_problems) or (n_samples,)
             Responses, one column per problem (0/1 for ``"binomial"``).
         sample_weight : array-like of shape (n_samples,) or (n_samples, n_problems), default=None
             Weights shared by all problems, or one column per problem
@@ -242,10 +243,11 @@ class SimultaneousGLM(BaseEstimator):
         self : SimultaneousGLM
             Fitted estimator.
         """
-        X, Y = validate_data(self, X, Y, accept_sparse=["csc", "csr"], dtype=[np.float64, np.float32],
+        X, Y = validate_data(self, X, y, accept_sparse=["csc", "csr"], dtype=[np.float64, np.float32],
                              multi_output=True, y_numeric=True)
         dtype = X.dtype
         Y = np.asarray(Y, dtype=np.float64)
+        self._single_output = Y.ndim == 1
         if Y.ndim == 1:
             Y = Y[:, None]
         n, P = Y.shape
@@ -266,7 +268,8 @@ class SimultaneousGLM(BaseEstimator):
                 raise ValueError("sample_weight must be finite and non-negative.")
             tot = C.sum(axis=0)
             if np.any(tot <= 0):
-                raise ValueError("every column of sample_weight needs a positive sum (a problem with no samples).")
+                raise ValueError("sample_weight sums to zero in some column (a problem with no samples); every problem "
+                                 "needs a positive weight on some sample.")
             C = C * (n / tot)
         coef, intercept, kkt, n_iter = simultaneous_fit(
             X.astype(np.float64), Y, C, self.family, float(self.alpha), float(self.l1_ratio), self.fit_intercept,
@@ -298,11 +301,12 @@ class SimultaneousGLM(BaseEstimator):
         Returns
         -------
         eta : ndarray of shape (n_samples, n_problems)
-            ``X @ coef_.T + intercept_``.
+            ``X @ coef_.T + intercept_`` (shape ``(n_samples,)`` if fitted on a 1-D ``y``).
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=False)
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        eta = np.asarray(X @ self.coef_.T) + self.intercept_
+        return eta[:, 0] if getattr(self, "_single_output", False) else eta
 
     def predict(self, X):
         """Predictions of every problem (means for Gaussian, 0/1 labels for binomial).
@@ -322,6 +326,7 @@ class SimultaneousGLM(BaseEstimator):
             return (eta > 0).astype(np.float64)
         return eta
 
+    @available_if(lambda self: self.family == "binomial")
     def predict_proba(self, X):
         """Probability of the label 1 for every problem (binomial family only).
 
@@ -335,8 +340,6 @@ class SimultaneousGLM(BaseEstimator):
         proba : ndarray of shape (n_samples, n_problems)
             ``P(y = 1 | x)`` per problem.
         """
-        if self.family != "binomial":
-            raise AttributeError("predict_proba is only available for family='binomial'.")
         return _sigmoid(self.decision_function(X))
 
     def __sklearn_tags__(self):
@@ -346,6 +349,11 @@ class SimultaneousGLM(BaseEstimator):
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         return tags
+
+    @classmethod
+    def _test_instances(cls):
+        # binomial needs 0/1 responses, which the generic checks (continuous y) do not provide
+        return [cls(tol=1e-10, max_iter=20000)]
 
 
 def bootstrap_coefs(estimator, X, y, n_boot=1000, random_state=None):

@@ -129,7 +129,7 @@ def test_group_penalty_selects_whole_features():
 
 def test_errors_and_warnings():
     X, y, _ = _data()
-    with pytest.raises(ValueError, match="at least 2 classes"):
+    with pytest.raises(ValueError, match="only one class"):
         MultinomialLasso().fit(X, np.zeros(len(y)))
     with pytest.raises(ValueError, match="class_weight has labels"):
         MultinomialLasso(class_weight={7: 1.0}).fit(X, y)
