@@ -40,7 +40,7 @@ print(f"observed pseudo-R2 = {observed:.3f}, p-value = {pvalue:.4f}, 501 fits in
 # A two-class MultinomialLasso with ``alpha`` and W = [-w/2, w/2] is the binomial Lasso above.
 MultinomialLasso(alpha=0.02).fit(X[:50], y[:50])
 t0 = time.perf_counter()
-for t in range(50):
+for _ in range(50):
     MultinomialLasso(alpha=0.02, tol=1e-6).fit(X, rng.permutation(y))
 t_loop = (time.perf_counter() - t0) * 501 / 50
 print(f"a loop of single fits would take about {t_loop:.2f} s ({t_loop / t_sim:.1f}x)")
