@@ -11,6 +11,8 @@ from sparsestat.linear_model._coordinate_descent import (
 )
 from sparsestat.linear_model._cv import ElasticNetCV, LassoCV, SparseRegressionCV
 from sparsestat.linear_model._distributed import DistributedBestSubset
+from sparsestat.linear_model._multinomial import MultinomialLasso, MultinomialLassoCV, multinomial_lasso_path
+from sparsestat.linear_model._simultaneous import SimultaneousGLM, bootstrap_coefs, permutation_test
 from sparsestat.linear_model._splicing import splicing
 
 __all__ = [
@@ -21,10 +23,16 @@ __all__ = [
     "ElasticNetCV",
     "Lasso",
     "LassoCV",
+    "MultinomialLasso",
+    "MultinomialLassoCV",
+    "SimultaneousGLM",
     "SparseRegression",
     "SparseRegressionCV",
+    "bootstrap_coefs",
     "enet_path",
     "lasso_path",
-    "splicing",
+    "multinomial_lasso_path",
+    "permutation_test",
     "sparse_path",
+    "splicing",
 ]
