@@ -151,7 +151,7 @@ def _omp_one(xy, G, xsq, kmax, tol_sq, nonneg, code, work_alpha, L, idx, gamma, 
 
 
 @njit(parallel=True)
-def omp_gram_batch(Xy, G, x_sqnorms, n_nonzero, tol_sq, nonneg, codes, n_active, res_sq):
+def _omp_gram_parallel(Xy, G, x_sqnorms, n_nonzero, tol_sq, nonneg, codes, n_active, res_sq):
     """Orthogonal matching pursuit of every row of ``Xy`` on Gram ``G`` (incremental Cholesky).
 
     Parameters
@@ -194,7 +194,7 @@ def omp_gram_batch(Xy, G, x_sqnorms, n_nonzero, tol_sq, nonneg, codes, n_active,
 
 # --------------------------------------------------------------------------- MP
 @njit(parallel=True)
-def mp_gram_batch(Xy, G, x_sqnorms, n_steps, tol_sq, nonneg, allow_reselect, codes, n_done, res_sq, res_path):
+def _mp_gram_parallel(Xy, G, x_sqnorms, n_steps, tol_sq, nonneg, allow_reselect, codes, n_done, res_sq, res_path):
     """Plain matching pursuit of every signal on Gram ``G``.
 
     Each step picks ``j* = argmax_j |c_j| / ||d_j||`` (``c_j / ||d_j||`` for the non-negative
@@ -287,7 +287,7 @@ def _cd_sweep(z, q, G, code, params, coords, n_coords):
 
 
 @njit(parallel=True)
-def cd_gram_batch(Xy, G, code, params, codes, max_iter, tol, n_iter, converged):
+def _cd_gram_parallel(Xy, G, code, params, codes, max_iter, tol, n_iter, converged):
     """Coordinate descent of ½‖x − zD‖² + Σ_j pen(z_j; params_j) for every signal.
 
     A full sweep over all atoms alternates with inner sweeps over the current support until
@@ -354,7 +354,7 @@ def cd_gram_batch(Xy, G, code, params, codes, max_iter, tol, n_iter, converged):
 
 # --------------------------------------------------------------------------- elementwise prox
 @njit(parallel=True)
-def prox_rows(V, step, code, params, out):
+def _prox_rows_parallel(V, step, code, params, out):
     """``out[i, j] = prox_scalar(code, V[i, j], step, *params[j])`` for a batch.
 
     Parameters
@@ -374,3 +374,41 @@ def prox_rows(V, step, code, params, out):
     for i in prange(n):
         for j in range(M):
             out[i, j] = prox_scalar(code, V[i, j], step, params[j, 0], params[j, 1], params[j, 2])
+
+
+# --------------------------------------------------------------------------- dispatch
+# Small batches run serially: a parallel region costs a thread wake-up that dominates below
+# ~10^5 atom-signal pairs (and much more on an oversubscribed machine).
+_SERIAL_BELOW = 200_000
+
+_omp_gram_serial = njit(_omp_gram_parallel.py_func)
+_mp_gram_serial = njit(_mp_gram_parallel.py_func)
+_cd_gram_serial = njit(_cd_gram_parallel.py_func)
+_prox_rows_serial = njit(_prox_rows_parallel.py_func)
+
+
+def _pick(parallel_fn, serial_fn, n, m):
+    return parallel_fn if n * m >= _SERIAL_BELOW else serial_fn
+
+
+def omp_gram_batch(Xy, G, x_sqnorms, n_nonzero, tol_sq, nonneg, codes, n_active, res_sq):
+    """Dispatch :func:`_omp_gram_parallel` (documented there) serially or in parallel by batch size."""
+    _pick(_omp_gram_parallel, _omp_gram_serial, *Xy.shape)(Xy, G, x_sqnorms, n_nonzero, tol_sq, nonneg, codes,
+                                                           n_active, res_sq)
+
+
+def mp_gram_batch(Xy, G, x_sqnorms, n_steps, tol_sq, nonneg, allow_reselect, codes, n_done, res_sq, res_path):
+    """Dispatch :func:`_mp_gram_parallel` serially or in parallel by batch size."""
+    _pick(_mp_gram_parallel, _mp_gram_serial, *Xy.shape)(Xy, G, x_sqnorms, n_steps, tol_sq, nonneg, allow_reselect,
+                                                         codes, n_done, res_sq, res_path)
+
+
+def cd_gram_batch(Xy, G, code, params, codes, max_iter, tol, n_iter, converged):
+    """Dispatch :func:`_cd_gram_parallel` serially or in parallel by batch size."""
+    _pick(_cd_gram_parallel, _cd_gram_serial, *Xy.shape)(Xy, G, code, params, codes, max_iter, tol, n_iter,
+                                                         converged)
+
+
+def prox_rows(V, step, code, params, out):
+    """Dispatch :func:`_prox_rows_parallel` serially or in parallel by batch size."""
+    _pick(_prox_rows_parallel, _prox_rows_serial, *V.shape)(V, step, code, params, out)
