@@ -1,6 +1,7 @@
 """Seeded synthetic generators for every family, and loaders of offline real data."""
 
 from sparsestat.datasets._bayes import make_kronecker_sparse
+from sparsestat.datasets._coding import load_image_patches, make_sparse_coded_signals
 from sparsestat.datasets._factorization import make_hyperspectral, make_ratings
 from sparsestat.datasets._rare_event import make_overtaking_tests, make_rare_event_tests
 from sparsestat.datasets._real import load_dataset
@@ -9,6 +10,7 @@ from sparsestat.datasets._spright import make_sparse_boolean_function, make_spar
 
 __all__ = [
     "load_dataset",
+    "load_image_patches",
     "make_hyperspectral",
     "make_kronecker_sparse",
     "make_overtaking_tests",
@@ -16,6 +18,7 @@ __all__ = [
     "make_ratings",
     "make_sparse_boolean_function",
     "make_sparse_classification",
+    "make_sparse_coded_signals",
     "make_sparse_regression",
     "make_sparse_wht_signal",
 ]

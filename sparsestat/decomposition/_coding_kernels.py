@@ -1,0 +1,414 @@
+"""Numba kernels of the sparse coders (plain arrays, no validation).
+
+All coders work on the Gram matrix ``G = D Dᵀ`` (atoms are the rows of ``D``) and on the
+correlations ``Xy = X Dᵀ``, both computed outside by BLAS-3. Each signal is then an independent
+small problem; the batch loops run in parallel (``prange``) over signals.
+
+- :func:`omp_gram_batch`: orthogonal matching pursuit with an incremental Cholesky factor of the
+  active Gram block (Pati et al.; the Gram form of Rubinstein, Zibulevsky & Elad), optionally
+  non-negative (the active-set least squares then becomes a small NNLS solved by coordinate
+  descent on the active Gram block);
+- :func:`mp_gram_batch`: plain matching pursuit (Mallat & Zhang), with re-selection allowed or not;
+- :func:`cd_gram_batch`: cyclic coordinate descent on ½‖x − zD‖² + Σ_j pen_j(z_j) for any separable
+  penalty of :mod:`sparsestat._penalty_kernels` (each coordinate update is that penalty's exact
+  prox with step 1/G_jj, so the codes are coordinate-wise global minimisers), with an active-set
+  inner loop;
+- :func:`prox_rows`: the elementwise prox of a batch (used by the batched ISTA/FISTA in NumPy).
+"""
+
+import math
+
+import numpy as np
+from numba import prange
+
+from sparsestat._penalty_kernels import prox_scalar
+from sparsestat.utils._numba import njit
+
+__all__ = ["omp_gram_batch", "mp_gram_batch", "cd_gram_batch", "prox_rows"]
+
+_TINY = 1e-300
+
+
+# --------------------------------------------------------------------------- OMP
+@njit
+def _forward(L, s, b, out):
+    """Solve L[:s, :s] out = b[:s] (lower triangular)."""
+    for i in range(s):
+        acc = b[i]
+        for t in range(i):
+            acc -= L[i, t] * out[t]
+        out[i] = acc / L[i, i]
+
+
+@njit
+def _backward_t(L, s, b, out):
+    """Solve L[:s, :s]ᵀ out = b[:s]."""
+    for i in range(s - 1, -1, -1):
+        acc = b[i]
+        for t in range(i + 1, s):
+            acc -= L[t, i] * out[t]
+        out[i] = acc / L[i, i]
+
+
+@njit
+def _nnls_active(G, idx, s, rhs, gamma, max_sweeps):
+    """Non-negative least squares on the active block by exact coordinate descent (warm ``gamma``)."""
+    for _ in range(max_sweeps):
+        change = 0.0
+        scale = 0.0
+        for a in range(s):
+            ja = idx[a]
+            g = rhs[a]
+            for b in range(s):
+                g -= G[ja, idx[b]] * gamma[b]
+            new = max(gamma[a] + g / G[ja, ja], 0.0)
+            d = abs(new - gamma[a])
+            if d > change:
+                change = d
+            gamma[a] = new
+            if new > scale:
+                scale = new
+        if change <= 1e-14 * max(scale, 1e-300):
+            break
+
+
+@njit
+def _omp_one(xy, G, xsq, kmax, tol_sq, nonneg, code, work_alpha, L, idx, gamma, rhs, tmp):
+    M = xy.shape[0]
+    for j in range(M):
+        work_alpha[j] = xy[j]
+    s = 0
+    res = xsq
+    while s < kmax:
+        if tol_sq >= 0.0 and res <= tol_sq:
+            break
+        best = -1
+        bv = 0.0
+        for j in range(M):
+            v = work_alpha[j] if nonneg else abs(work_alpha[j])
+            if v > bv:
+                bv = v
+                best = j
+        if best < 0 or bv * bv < 1e-300:
+            break
+        already = False
+        for t in range(s):
+            if idx[t] == best:
+                already = True
+        if already:  # numerical noise: the residual is orthogonal to the active atoms
+            break
+        if s == 0:
+            d = G[best, best]
+            if d <= 1e-300:
+                break
+            L[0, 0] = math.sqrt(d)
+        else:
+            for t in range(s):
+                rhs[t] = G[idx[t], best]
+            _forward(L, s, rhs, tmp)
+            d = G[best, best]
+            for t in range(s):
+                d -= tmp[t] * tmp[t]
+            if d <= 2.2250738585072014e-308:  # linearly dependent atom (as scikit-learn's min_float)
+                break
+            for t in range(s):
+                L[s, t] = tmp[t]
+            L[s, s] = math.sqrt(d)
+        idx[s] = best
+        s += 1
+        for t in range(s):
+            rhs[t] = xy[idx[t]]
+        _forward(L, s, rhs, tmp)
+        _backward_t(L, s, tmp, gamma)
+        if nonneg:
+            neg = False
+            for t in range(s):
+                if gamma[t] < 0.0:
+                    neg = True
+            if neg:
+                for t in range(s):
+                    gamma[t] = max(gamma[t], 0.0)
+                _nnls_active(G, idx, s, rhs, gamma, 10000)
+        # correlations of the new residual: xy - G[:, idx] gamma (G symmetric -> row access)
+        for j in range(M):
+            work_alpha[j] = xy[j]
+        for t in range(s):
+            gt = gamma[t]
+            row = idx[t]
+            for j in range(M):
+                work_alpha[j] -= G[row, j] * gt
+        # squared residual norm ||x||² - 2 γ·rhs + γᵀ G_A γ  (= ||x||² - γ·rhs for least squares)
+        quad = 0.0
+        lin = 0.0
+        for t in range(s):
+            lin += gamma[t] * rhs[t]
+            for u in range(s):
+                quad += gamma[t] * G[idx[t], idx[u]] * gamma[u]
+        res = max(xsq - 2.0 * lin + quad, 0.0)
+    for t in range(s):
+        code[idx[t]] = gamma[t]
+    return s, res
+
+
+@njit(parallel=True)
+def _omp_gram_parallel(Xy, G, x_sqnorms, n_nonzero, tol_sq, nonneg, codes, n_active, res_sq):
+    """Orthogonal matching pursuit of every row of ``Xy`` on Gram ``G`` (incremental Cholesky).
+
+    Parameters
+    ----------
+    Xy : ndarray of shape (n_signals, n_atoms)
+        Correlations ``X Dᵀ``.
+    G : ndarray of shape (n_atoms, n_atoms)
+        Gram matrix ``D Dᵀ`` (C-contiguous).
+    x_sqnorms : ndarray of shape (n_signals,)
+        Squared norms of the signals (for the residual stopping rule).
+    n_nonzero : int
+        Maximum number of atoms per signal.
+    tol_sq : float
+        Stop when the squared residual norm is ``<= tol_sq`` (negative: no residual rule).
+    nonneg : bool
+        Non-negative OMP (select the largest positive correlation, NNLS refit).
+    codes : ndarray of shape (n_signals, n_atoms)
+        Output, zero-initialised.
+    n_active : ndarray of shape (n_signals,) of int64
+        Output: atoms selected per signal.
+    res_sq : ndarray of shape (n_signals,)
+        Output: final squared residual norms.
+    """
+    n, M = Xy.shape
+    k = max(min(n_nonzero, M), 1)
+    n_chunks = min(n, 64)
+    for c in prange(n_chunks):
+        work = np.empty(M, dtype=Xy.dtype)
+        L = np.zeros((k, k), dtype=Xy.dtype)
+        idx = np.zeros(k, dtype=np.int64)
+        gamma = np.zeros(k, dtype=Xy.dtype)
+        rhs = np.zeros(k, dtype=Xy.dtype)
+        tmp = np.zeros(k, dtype=Xy.dtype)
+        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+            s, r = _omp_one(Xy[i], G, x_sqnorms[i], min(n_nonzero, M), tol_sq, nonneg, codes[i], work, L, idx,
+                            gamma, rhs, tmp)
+            n_active[i] = s
+            res_sq[i] = r
+
+
+# --------------------------------------------------------------------------- MP
+@njit(parallel=True)
+def _mp_gram_parallel(Xy, G, x_sqnorms, n_steps, tol_sq, nonneg, allow_reselect, codes, n_done, res_sq, res_path):
+    """Plain matching pursuit of every signal on Gram ``G``.
+
+    Each step picks ``j* = argmax_j |c_j| / ||d_j||`` (``c_j / ||d_j||`` for the non-negative
+    variant) of the residual correlations ``c``, adds the projection ``c_j* / G_j*j*`` to the code
+    and removes it from the residual: ``c ← c − (c_j*/G_j*j*) G[:, j*]``, ``‖r‖² ← ‖r‖² − c_j*²/G_j*j*``.
+
+    Parameters
+    ----------
+    Xy : ndarray of shape (n_signals, n_atoms)
+        Correlations ``X Dᵀ``.
+    G : ndarray of shape (n_atoms, n_atoms)
+        Gram matrix.
+    x_sqnorms : ndarray of shape (n_signals,)
+        Squared signal norms.
+    n_steps : int
+        Maximum number of pursuit steps.
+    tol_sq : float
+        Residual stopping rule (negative: none).
+    nonneg : bool
+        Only positive coefficients.
+    allow_reselect : bool
+        Whether an atom may be selected again.
+    codes : ndarray of shape (n_signals, n_atoms)
+        Output, zero-initialised.
+    n_done : ndarray of shape (n_signals,) of int64
+        Output: steps taken.
+    res_sq : ndarray of shape (n_signals,)
+        Output: final squared residual norms.
+    res_path : ndarray of shape (n_signals, n_steps + 1)
+        Output: squared residual norm before each step and at the end (NaN after stopping).
+    """
+    n, M = Xy.shape
+    inv_norm = np.empty(M, dtype=G.dtype)
+    for j in range(M):
+        inv_norm[j] = 1.0 / math.sqrt(G[j, j])
+    for i in prange(n):
+        c = Xy[i].copy()
+        used = np.zeros(M, dtype=np.bool_)
+        res = x_sqnorms[i]
+        steps = 0
+        res_path[i, 0] = res
+        while steps < n_steps:
+            if tol_sq >= 0.0 and res <= tol_sq:
+                break
+            best = -1
+            bv = 0.0
+            for j in range(M):
+                if not allow_reselect and used[j]:
+                    continue
+                v = c[j] * inv_norm[j]
+                if not nonneg:
+                    v = abs(v)
+                if v > bv:
+                    bv = v
+                    best = j
+            if best < 0 or bv * bv <= 1e-30 * max(x_sqnorms[i], 1e-300):
+                break
+            coef = c[best] / G[best, best]
+            codes[i, best] += coef
+            used[best] = True
+            for j in range(M):
+                c[j] -= coef * G[best, j]
+            res = max(res - coef * coef * G[best, best], 0.0)
+            steps += 1
+            res_path[i, steps] = res
+        n_done[i] = steps
+        res_sq[i] = res
+
+
+# --------------------------------------------------------------------------- CD
+@njit
+def _cd_sweep(z, q, G, code, params, coords, n_coords):
+    """One Gauss-Seidel sweep over ``coords[:n_coords]``; ``q = xy - G z`` is kept up to date."""
+    M = z.shape[0]
+    change = 0.0
+    for a in range(n_coords):
+        j = coords[a]
+        gjj = G[j, j]
+        zj = z[j]
+        u = zj + q[j] / gjj
+        new = prox_scalar(code, u, 1.0 / gjj, params[j, 0], params[j, 1], params[j, 2])
+        d = new - zj
+        if d != 0.0:
+            z[j] = new
+            for m in range(M):
+                q[m] -= d * G[j, m]
+            if abs(d) > change:
+                change = abs(d)
+    return change
+
+
+@njit(parallel=True)
+def _cd_gram_parallel(Xy, G, code, params, codes, max_iter, tol, n_iter, converged):
+    """Coordinate descent of ½‖x − zD‖² + Σ_j pen(z_j; params_j) for every signal.
+
+    A full sweep over all atoms alternates with inner sweeps over the current support until
+    those stall; a signal is converged when a full sweep moves no coordinate by more than
+    ``tol · max(max_j |z_j|, 1e-300)``.
+
+    Parameters
+    ----------
+    Xy : ndarray of shape (n_signals, n_atoms)
+        Correlations ``X Dᵀ``.
+    G : ndarray of shape (n_atoms, n_atoms)
+        Gram matrix (positive diagonal).
+    code : int
+        Penalty code of :mod:`sparsestat._penalty_kernels`.
+    params : ndarray of shape (n_atoms, 3)
+        Per-atom ``(alpha, p1, p2)``.
+    codes : ndarray of shape (n_signals, n_atoms)
+        Warm start in, codes out.
+    max_iter : int
+        Maximum number of full sweeps.
+    tol : float
+        Relative tolerance on the largest coordinate change of a full sweep.
+    n_iter : ndarray of shape (n_signals,) of int64
+        Output: full sweeps done.
+    converged : ndarray of shape (n_signals,) of bool
+        Output: whether the tolerance was reached.
+    """
+    n, M = Xy.shape
+    for i in prange(n):
+        z = codes[i]
+        q = Xy[i].copy()
+        for j in range(M):
+            zj = z[j]
+            if zj != 0.0:
+                for m in range(M):
+                    q[m] -= zj * G[j, m]
+        all_coords = np.arange(M)
+        active = np.empty(M, dtype=np.int64)
+        conv = False
+        it = 0
+        while it < max_iter:
+            it += 1
+            change = _cd_sweep(z, q, G, code, params, all_coords, M)
+            zmax = 0.0
+            for j in range(M):
+                if abs(z[j]) > zmax:
+                    zmax = abs(z[j])
+            if change <= tol * max(zmax, 1e-300):
+                conv = True
+                break
+            # inner loop on the support
+            n_act = 0
+            for j in range(M):
+                if z[j] != 0.0:
+                    active[n_act] = j
+                    n_act += 1
+            for _ in range(max_iter):
+                ch = _cd_sweep(z, q, G, code, params, active, n_act)
+                if ch <= 0.1 * tol * max(zmax, 1e-300):
+                    break
+        n_iter[i] = it
+        converged[i] = conv
+
+
+# --------------------------------------------------------------------------- elementwise prox
+@njit(parallel=True)
+def _prox_rows_parallel(V, step, code, params, out):
+    """``out[i, j] = prox_scalar(code, V[i, j], step, *params[j])`` for a batch.
+
+    Parameters
+    ----------
+    V : ndarray of shape (n_signals, n_atoms)
+        Inputs.
+    step : float
+        Step size.
+    code : int
+        Penalty code.
+    params : ndarray of shape (n_atoms, 3)
+        Per-atom parameters.
+    out : ndarray of shape (n_signals, n_atoms)
+        Output (may alias ``V``).
+    """
+    n, M = V.shape
+    for i in prange(n):
+        for j in range(M):
+            out[i, j] = prox_scalar(code, V[i, j], step, params[j, 0], params[j, 1], params[j, 2])
+
+
+# --------------------------------------------------------------------------- dispatch
+# Small batches run serially: a parallel region costs a thread wake-up that dominates below
+# ~10^5 atom-signal pairs (and much more on an oversubscribed machine).
+_SERIAL_BELOW = 200_000
+
+_omp_gram_serial = njit(_omp_gram_parallel.py_func)
+_mp_gram_serial = njit(_mp_gram_parallel.py_func)
+_cd_gram_serial = njit(_cd_gram_parallel.py_func)
+_prox_rows_serial = njit(_prox_rows_parallel.py_func)
+
+
+def _pick(parallel_fn, serial_fn, n, m):
+    return parallel_fn if n * m >= _SERIAL_BELOW else serial_fn
+
+
+def omp_gram_batch(Xy, G, x_sqnorms, n_nonzero, tol_sq, nonneg, codes, n_active, res_sq):
+    """Dispatch :func:`_omp_gram_parallel` (documented there) serially or in parallel by batch size."""
+    _pick(_omp_gram_parallel, _omp_gram_serial, *Xy.shape)(Xy, G, x_sqnorms, n_nonzero, tol_sq, nonneg, codes,
+                                                           n_active, res_sq)
+
+
+def mp_gram_batch(Xy, G, x_sqnorms, n_steps, tol_sq, nonneg, allow_reselect, codes, n_done, res_sq, res_path):
+    """Dispatch :func:`_mp_gram_parallel` serially or in parallel by batch size."""
+    _pick(_mp_gram_parallel, _mp_gram_serial, *Xy.shape)(Xy, G, x_sqnorms, n_steps, tol_sq, nonneg, allow_reselect,
+                                                         codes, n_done, res_sq, res_path)
+
+
+def cd_gram_batch(Xy, G, code, params, codes, max_iter, tol, n_iter, converged):
+    """Dispatch :func:`_cd_gram_parallel` serially or in parallel by batch size."""
+    _pick(_cd_gram_parallel, _cd_gram_serial, *Xy.shape)(Xy, G, code, params, codes, max_iter, tol, n_iter,
+                                                         converged)
+
+
+def prox_rows(V, step, code, params, out):
+    """Dispatch :func:`_prox_rows_parallel` serially or in parallel by batch size."""
+    _pick(_prox_rows_parallel, _prox_rows_serial, *V.shape)(V, step, code, params, out)
