@@ -1,4 +1,4 @@
-"""Sparse linear models: the Lasso engine (any penalty), paths and cross-validation."""
+"""Sparse linear models: the Lasso engine (any penalty), paths, cross-validation, LDP and preconditioned Lasso."""
 
 from sparsestat.linear_model._coordinate_descent import (
     ElasticNet,
@@ -9,12 +9,16 @@ from sparsestat.linear_model._coordinate_descent import (
     sparse_path,
 )
 from sparsestat.linear_model._cv import ElasticNetCV, LassoCV, SparseRegressionCV
+from sparsestat.linear_model._ldp import LDPSparseRegression
+from sparsestat.linear_model._preconditioned import PreconditionedLasso
 
 __all__ = [
     "ElasticNet",
     "ElasticNetCV",
+    "LDPSparseRegression",
     "Lasso",
     "LassoCV",
+    "PreconditionedLasso",
     "SparseRegression",
     "SparseRegressionCV",
     "enet_path",
