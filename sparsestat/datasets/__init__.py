@@ -1,5 +1,6 @@
 """Seeded synthetic generators for every family, and loaders of offline real data."""
 
+from sparsestat.datasets._random_support import make_ill_conditioned_regression
 from sparsestat.datasets._rare_event import make_overtaking_tests, make_rare_event_tests
 from sparsestat.datasets._real import load_dataset
 from sparsestat.datasets._regression import make_sparse_classification, make_sparse_regression
@@ -7,6 +8,7 @@ from sparsestat.datasets._spright import make_sparse_boolean_function, make_spar
 
 __all__ = [
     "load_dataset",
+    "make_ill_conditioned_regression",
     "make_overtaking_tests",
     "make_rare_event_tests",
     "make_sparse_boolean_function",
