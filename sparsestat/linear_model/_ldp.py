@@ -142,7 +142,8 @@ class LDPSparseRegression(RegressorMixin, LinearModel):
 
     .. math::
 
-        \theta_t = \Pi_{\|\cdot\|_2\le B}\Big(H\big(\theta_{t-1} - \eta\,\tfrac1{m_t}\textstyle\sum_i \tilde g_i\big)\Big).
+        \theta_t = \Pi_{\|\cdot\|_2\le B}\Big(H\big(\theta_{t-1}
+                   - \eta\,\tfrac1{m_t}\textstyle\sum_i \tilde g_i\big)\Big).
 
     Parameters
     ----------

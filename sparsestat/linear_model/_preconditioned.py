@@ -59,8 +59,8 @@ class PreconditionedLasso(RegressorMixin, LinearModel):
     with a right preconditioner :math:`S` (``"column_norm"``: inverse column scales; ``"whiten"``:
     :math:`S=(X^\top X/N + r\,\bar\lambda I)^{-1/2}`) or the left preconditioner :math:`F = \sqrt N UD^{-1}U^\top`
     of Puffer (Jia & Rohe, 2015) from the thin SVD :math:`X = UDV^\top` (then :math:`S=I`; the factor
-    :math:`\sqrt N` makes :math:`(FX)^\top FX/N` a projection, so ``alpha`` keeps the scikit-learn scale). The intercept is
-    not penalised (the data are centred first).
+    :math:`\sqrt N` makes :math:`(FX)^\top FX/N` a projection, so ``alpha`` keeps the scikit-learn scale).
+    The intercept is not penalised (the data are centred first).
 
     Parameters
     ----------

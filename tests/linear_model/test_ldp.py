@@ -174,5 +174,6 @@ def test_error_rates_full(mode):
     kw = dict(n_rounds=3) if mode == "interactive" else {}
     s, errs = _slope(mode, [100_000, 300_000, 1_000_000], lambda g: g, lambda g: 8.0, 6, X, y, theta, **kw)
     assert abs(s + 0.5) <= 0.15, errs
-    s, errs = _slope(mode, [4.0, 8.0, 16.0], lambda g: 1_000_000, lambda g: g, 6, X, y, theta, **kw)
+    # epsilon in 2..8 (the range): above 8 the analytic Gaussian sigma falls slower than 1/epsilon.
+    s, errs = _slope(mode, [2.0, 4.0, 8.0], lambda g: 1_000_000, lambda g: g, 6, X, y, theta, **kw)
     assert abs(s + 1.0) <= 0.15, errs
