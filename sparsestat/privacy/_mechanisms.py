@@ -119,7 +119,7 @@ def gaussian_sigma(sensitivity, epsilon, delta, *, calibration="analytic"):
     Examples
     --------
     >>> from sparsestat.privacy import gaussian_sigma
-    >>> round(gaussian_sigma(1.0, 1.0, 1e-5), 3) < round(gaussian_sigma(1.0, 1.0, 1e-5, calibration="classic"), 3)
+    >>> gaussian_sigma(1.0, 0.5, 1e-5) < gaussian_sigma(1.0, 0.5, 1e-5, calibration="classic")
     True
     """
     from scipy.special import log_ndtr, ndtr
