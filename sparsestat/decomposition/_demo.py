@@ -60,4 +60,6 @@ def demo(outdir):
     fig.tight_layout()
     fig.savefig(os.path.join(outdir, "decomposition_nmf.png"), dpi=100)
     plt.close(fig)
-    return rows
+    from sparsestat.decomposition._demo_coding import demo as demo_coding
+
+    return rows + demo_coding(outdir)

@@ -1,4 +1,5 @@
 """Sparse linear models: the Lasso engine (any penalty), paths and cross-validation, best subsets."""
+"""Sparse linear models: the Lasso engine (any penalty), paths, cross-validation, LDP and preconditioned Lasso."""
 
 from sparsestat.linear_model._best_subset import BestSubsetClassifier, BestSubsetRegression
 from sparsestat.linear_model._coordinate_descent import (
@@ -11,7 +12,9 @@ from sparsestat.linear_model._coordinate_descent import (
 )
 from sparsestat.linear_model._cv import ElasticNetCV, LassoCV, SparseRegressionCV
 from sparsestat.linear_model._distributed import DistributedBestSubset
+from sparsestat.linear_model._ldp import LDPSparseRegression
 from sparsestat.linear_model._multinomial import MultinomialLasso, MultinomialLassoCV, multinomial_lasso_path
+from sparsestat.linear_model._preconditioned import PreconditionedLasso
 from sparsestat.linear_model._simultaneous import SimultaneousGLM, bootstrap_coefs, permutation_test
 from sparsestat.linear_model._splicing import splicing
 
@@ -21,10 +24,12 @@ __all__ = [
     "DistributedBestSubset",
     "ElasticNet",
     "ElasticNetCV",
+    "LDPSparseRegression",
     "Lasso",
     "LassoCV",
     "MultinomialLasso",
     "MultinomialLassoCV",
+    "PreconditionedLasso",
     "SimultaneousGLM",
     "SparseRegression",
     "SparseRegressionCV",
