@@ -1,5 +1,5 @@
-"""Sparse linear models: the Lasso engine (any penalty), paths and cross-validation, best subsets."""
-"""Sparse linear models: the Lasso engine (any penalty), paths, cross-validation, LDP and preconditioned Lasso."""
+"""Sparse linear models: the Lasso engine (any penalty), paths and CV, multinomial and simultaneous GLMs,
+best subsets (also distributed), LDP sparse regression and the preconditioned Lasso."""
 
 from sparsestat.linear_model._best_subset import BestSubsetClassifier, BestSubsetRegression
 from sparsestat.linear_model._coordinate_descent import (
