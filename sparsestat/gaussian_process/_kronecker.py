@@ -211,7 +211,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         """Exact log marginal likelihood and gradient on a full grid (Y tensor)."""
         parts, noise = self._split_theta(kernels, theta)
         Ks, dKs = [], []
-        for k, th, ax in zip(kernels, parts, self.axes_):
+        for k, th, ax in zip(kernels, parts, self.axes_, strict=False):
             kk = k.clone_with_theta(th) if th.size else k
             if grad and th.size:
                 K, dK = kk(ax[:, None], eval_gradient=True)
@@ -267,7 +267,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
                           f"gradient tolerance (projected gradient {np.max(np.abs(res.jac)):.3g}); increase max_iter.",
                           ConvergenceWarning, stacklevel=3)
         parts, noise = self._split_theta(kernels, res.x)
-        kernels = [k.clone_with_theta(p) if p.size else k for k, p in zip(kernels, parts)]
+        kernels = [k.clone_with_theta(p) if p.size else k for k, p in zip(kernels, parts, strict=False)]
         self.noise_var_ = noise
         return kernels, int(res.nit)
 
@@ -377,7 +377,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         return self.fit(X[keep], Y.ravel()[keep])
 
     def _factorise(self, kernels):
-        self._Ks = [k(ax[:, None]) for k, ax in zip(kernels, self.axes_)]
+        self._Ks = [k(ax[:, None]) for k, ax in zip(kernels, self.axes_, strict=False)]
         self._vals, self._vecs = kron_eig(self._Ks)
 
     def _solve_observed(self, B):
@@ -417,7 +417,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         def lml(theta, grad=True):
             parts, noise = self._split_theta(kernels, theta)
             mats, grads = [], []
-            for d, (k, th) in enumerate(zip(kernels, parts)):
+            for d, (k, th) in enumerate(zip(kernels, parts, strict=False)):
                 kk = k.clone_with_theta(th) if th.size else k
                 K, dK = kk(X[:, [d]], eval_gradient=True)
                 mats.append(K)
@@ -452,7 +452,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
             self.n_iter_ = int(res.nit)
         parts, noise = self._split_theta(kernels, theta0)
         self.noise_var_ = noise
-        self.kernels_ = [k.clone_with_theta(p) if p.size else k for k, p in zip(kernels, parts)]
+        self.kernels_ = [k.clone_with_theta(p) if p.size else k for k, p in zip(kernels, parts, strict=False)]
         K = np.prod([k(X[:, [d]]) for d, k in enumerate(self.kernels_)], axis=0)
         self._L = np.linalg.cholesky(K + noise * np.eye(len(yn)))
         self.alpha_ = np.linalg.solve(self._L.T, np.linalg.solve(self._L, yn))
@@ -481,7 +481,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         out_dtype = X.dtype
         X = X.astype(np.float64)
-        D = X.shape[1]
+        X.shape[1]
         prior_var = np.prod([k.diag(X[:, [d]]) for d, k in enumerate(self.kernels_)], axis=0)
         if not self.is_grid_:
             Ks = np.prod([k(X[:, [d]], self._Xtrain[:, [d]]) for d, k in enumerate(self.kernels_)], axis=0)
@@ -502,7 +502,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
                 mean[sl] = _contract_rows(A, Kq)
                 if return_std:
                     if self.n_missing_ == 0:
-                        B2 = [(K @ Q) ** 2 for K, Q in zip(Kq, self._vecs)]
+                        B2 = [(K @ Q) ** 2 for K, Q in zip(Kq, self._vecs, strict=False)]
                         W = 1.0 / (outer_all(self._vals) + self.noise_var_)
                         red = _contract_rows(W, B2)
                     else:

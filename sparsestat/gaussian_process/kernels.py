@@ -455,7 +455,7 @@ def empirical_spectrum(x, y, n_freqs=None):
     if not np.any(yc):
         power = np.full(freqs.size, 1.0 / freqs.size)
     else:
-        power = lombscargle(x, yc, _TWO_PI * freqs, precenter=False)
+        power = lombscargle(x, yc, _TWO_PI * freqs)
         power = np.maximum(power, 0.0)
         power = power / power.sum() if power.sum() > 0 else np.full(freqs.size, 1.0 / freqs.size)
     return freqs, power, nyq, span
