@@ -204,7 +204,7 @@ class SLIMKernelLearning(SparseSpectralGP):
         hist = {"objective": [], "primal_residual": [], "dual_residual": [], "rho": []}
         converged = False
         noises = np.full(J, np.nan)
-        for it in range(1, self.max_iter + 1):
+        for it in range(1, self.max_iter + 1):  # noqa: B007 (used after the loop)
             act = np.flatnonzero(theta > 0)
             tasks = [client.submit(_local_step, fut, f[act], s[act], theta[act], lam[j, act], rho, self.prior,
                                    self.local_max_iter, self.prune_tol, pure=False)

@@ -26,7 +26,8 @@ def _grid_of(kernel, n_features):
         v = kernel._resolved()
         w, f, s = v["weights"], v["means"], np.sqrt(v["variances"])
     else:
-        raise TypeError(f"kernel must be a GridSpectralMixtureProduct or a SpectralMixture, got {type(kernel).__name__}.")
+        raise TypeError("kernel must be a GridSpectralMixtureProduct or a SpectralMixture, "
+                        f"got {type(kernel).__name__}.")
     if f.shape[1] != n_features:
         raise ValueError(f"the kernel's frequencies have {f.shape[1]} columns but X has {n_features} features.")
     return w.astype(float).copy(), f, s
@@ -150,7 +151,7 @@ def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none"
     converged = False
     theta = np.zeros(A) if theta is None else np.asarray(theta, dtype=float)
     lam = np.zeros(A) if lam is None else np.asarray(lam, dtype=float)
-    for n_iter in range(1, max_iter + 1):
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 (returned)
         Ka = K_stack[active].reshape(active.size, -1)
         C = (w[active] @ Ka).reshape(n, n) + s2 * np.eye(n)
         L = cholesky(C, lower=True, check_finite=False)

@@ -107,9 +107,9 @@ def test_constant_feature_and_spectrum():
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match="n_components"):
-        SpectralMixture(n_components=0).theta
+        _ = SpectralMixture(n_components=0).theta
     with pytest.raises(ValueError, match="means_bounds"):
-        SpectralMixture(means_bounds=(0.0, 1.0)).hyperparameter_means
+        _ = SpectralMixture(means_bounds=(0.0, 1.0)).hyperparameter_means
     with pytest.raises(ValueError, match="same length"):
         StudentTMixture([1.0], [1.0, 2.0], [0.1])(np.zeros((2, 1)))
     with pytest.raises(ValueError, match="base"):

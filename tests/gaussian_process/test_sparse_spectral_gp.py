@@ -18,7 +18,8 @@ def _signal(n_train=200, n_test=40, seed=0):
     t = np.arange(n_train + n_test, dtype=float)
     freqs, amps = [0.03, 0.11, 0.23], [1.0, 0.7, 0.5]
     ph = rng.uniform(0, 2 * np.pi, 3)
-    y = sum(a * np.cos(2 * np.pi * f * t + p) for a, f, p in zip(amps, freqs, ph, strict=False)) + 0.1 * rng.standard_normal(t.size)
+    y = sum(a * np.cos(2 * np.pi * f * t + p) for a, f, p in zip(amps, freqs, ph, strict=False))
+    y = y + 0.1 * rng.standard_normal(t.size)
     X = t[:, None]
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:], freqs
 
