@@ -21,7 +21,7 @@ def _demo_modules():
                 raise
 
 
-def run_demo(outdir="sparsestat-demo", families=None, stream=sys.stdout):
+def run_demo(outdir="sparsestat-demo", families=None, stream=None):
     """Fit each available family on built-in data and print a summary table.
 
     Every family registers itself by shipping a ``_demo`` module with a
@@ -34,14 +34,15 @@ def run_demo(outdir="sparsestat-demo", families=None, stream=sys.stdout):
         Folder where figures are saved.
     families : list of str or None
         Restrict to these families.
-    stream : file-like
-        Where the table is printed.
+    stream : file-like or None
+        Where the table is printed (standard output when None).
 
     Returns
     -------
     rows : list of tuple
         The rows printed.
     """
+    stream = sys.stdout if stream is None else stream
     os.makedirs(outdir, exist_ok=True)
     os.environ.setdefault("MPLBACKEND", "Agg")
     rows = []

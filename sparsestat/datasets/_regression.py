@@ -103,8 +103,12 @@ def make_sparse_regression(
     else:
         import scipy.sparse as sp
 
-        X = sp.random(n_samples, n_features, density=density, format="csc", random_state=rng,
-                      data_rvs=rng.standard_normal)
+        # per-column Binomial counts and uniform rows: O(nnz), unlike sp.random on huge shapes
+        counts = rng.binomial(n_samples, density, size=n_features)
+        rows = rng.randint(0, n_samples, size=int(counts.sum()))
+        cols = np.repeat(np.arange(n_features), counts)
+        X = sp.csc_matrix((rng.standard_normal(rows.size), (rows, cols)), shape=(n_samples, n_features))
+        X.sum_duplicates()
     support = np.sort(rng.choice(n_features, n_informative, replace=False))
     coef = np.zeros((n_targets, n_features))
     signs = rng.choice([-1.0, 1.0], size=(n_targets, n_informative))
