@@ -41,17 +41,30 @@ def kron_mvprod(matrices, v):
     flat = not (D > 1 and v.ndim >= D and tuple(v.shape[:D]) == tuple(dims_in))
     if flat and v.shape[0] != n:
         raise ValueError(f"v has {v.shape[0]} rows but the Kronecker product has {n} columns.")
-    if flat:
-        batch = v.shape[1:]
-        T = v.reshape(*dims_in, *batch)
-    else:
-        T = v
-        batch = v.shape[D:]
+    batch = v.shape[1:] if flat else v.shape[D:]
+    k = int(np.prod(batch)) if batch else 1
+    dims = list(dims_in)
+    T = v
     for d, A in enumerate(matrices):
-        T = np.moveaxis(np.tensordot(A, T, axes=([1], [d])), 0, d)
+        pre = int(np.prod(dims[:d])) if d else 1
+        post = int(np.prod(dims[d + 1:])) * k
+        T = _mode_product(A, T.reshape(pre, dims[d], post))
+        dims[d] = A.shape[0]
     if flat:
         return T.reshape(-1, *batch)
-    return T
+    return T.reshape(*dims, *batch)
+
+
+def _mode_product(A, T):
+    """Mode-1 product of a (pre, n, post) array with A (m, n), as one or a batch of BLAS-3 products."""
+    pre, n, post = T.shape
+    if pre == 1:
+        return (A @ T[0])[None]
+    if post == 1:
+        return (T[:, :, 0] @ A.T)[:, :, None]
+    if pre > post:  # fewer, larger products: contract over the middle axis with the batch outside
+        return np.matmul(T.transpose(2, 0, 1), A.T).transpose(1, 2, 0)
+    return np.matmul(A, T)
 
 
 def kron_eig(matrices):
@@ -60,7 +73,7 @@ def kron_eig(matrices):
 
     vals, vecs = [], []
     for K in matrices:
-        w, Q = eigh(0.5 * (K + K.T), check_finite=False)
+        w, Q = eigh(0.5 * (K + K.T), check_finite=False, driver="evd")
         vals.append(np.maximum(w, 0.0))
         vecs.append(Q)
     return vals, vecs

@@ -43,11 +43,14 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
 
     so the log marginal likelihood and its gradient cost
     :math:`O(\sum_d N_d^3 + N \sum_d N_d)` with no low-rank approximation.
-    Missing grid cells are handled by preconditioned conjugate gradients on
-    the observed system with the preconditioner
-    :math:`[(K + \sigma^2 I)^{-1}]_{oo}` (applied by the Kronecker eigen-solve);
-    with :math:`m` missing cells the preconditioned operator is the identity
-    plus a rank-:math:`m` term, so PCG needs at most :math:`m + 1` iterations.
+    Missing grid cells are handled by conjugate gradients preconditioned by
+    the full-grid Kronecker inverse: with :math:`C = K + \sigma^2 I` and
+    :math:`m` missing cells, :math:`(C_{oo})^{-1} b` follows from the
+    :math:`m \times m` Schur-complement system :math:`(C^{-1})_{mm} u = (C^{-1}[b; 0])_m`,
+    solved by Jacobi-preconditioned CG whose every step is one Kronecker
+    eigen-solve. :math:`(C^{-1})_{mm}^{-1} = \sigma^2 I + \operatorname{Cov}(f_m \mid y_o)`
+    is well conditioned when the missing cells are well predicted by their
+    observed neighbours, so CG needs few iterations (at most :math:`m`).
 
     Parameters
     ----------
@@ -69,9 +72,9 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
     normalize_y : bool, default=True
         Centre and scale the target before fitting.
     cg_tol : float, default=1e-10
-        Relative residual of the PCG solves (missing cells only).
+        Relative residual of the CG solves (missing cells only).
     cg_max_iter : int, default=1000
-        PCG iterations.
+        CG iterations.
     min_observed_fraction : float, default=0.5
         Inputs whose rows fill less than this fraction of the grid spanned by
         their per-column unique values are not treated as a grid.
@@ -100,7 +103,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
     n_iter_ : int
         Optimiser iterations.
     cg_n_iter_ : int
-        PCG iterations of the final solve (0 on a full grid).
+        CG iterations of the final solve (0 on a full grid).
     n_features_in_ : int
         Number of input features.
 
@@ -379,30 +382,53 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
     def _factorise(self, kernels):
         self._Ks = [k(ax[:, None]) for k, ax in zip(kernels, self.axes_, strict=False)]
         self._vals, self._vecs = kron_eig(self._Ks)
+        self._diag_inv = None
 
     def _solve_observed(self, B):
+        r"""Solve :math:`(K + \sigma^2 I)_{oo} X = B` on the observed cells through the missing-cell Schur complement.
+
+        With :math:`C = K + \sigma^2 I` (inverted exactly by the Kronecker
+        eigen-solve) and :math:`S = (C^{-1})_{mm}`, the solution is
+        :math:`x_o = v_o - (C^{-1} [0; u])_o` with :math:`v = C^{-1} [b; 0]`
+        and :math:`S u = v_m`; the :math:`m \times m` system is solved by
+        Jacobi-preconditioned conjugate gradients.
+        """
         obs = self._observed
+        miss = ~obs
         N = obs.size
         noise = self.noise_var_
+        B = np.asarray(B, dtype=float)
 
-        def scatter(V):
-            Z = np.zeros((N,) + V.shape[1:])
-            Z[obs] = V
+        def solve_full(Z):
+            return kron_solve_eig(self._vals, self._vecs, noise, Z)
+
+        Z = np.zeros((N,) + B.shape[1:])
+        Z[obs] = B
+        V = solve_full(Z)
+
+        def scatter_missing(U):
+            Z = np.zeros((N,) + U.shape[1:])
+            Z[miss] = U
             return Z
 
-        def matvec(V):
-            return kron_mvprod(self._Ks, scatter(V))[obs] + noise * V
+        def matvec(U):
+            return solve_full(scatter_missing(U))[miss]
 
-        def precond(V):
-            return kron_solve_eig(self._vals, self._vecs, noise, scatter(V))[obs]
+        if self._diag_inv is None:
+            W = 1.0 / (outer_all(self._vals).ravel() + noise)
+            self._diag_inv = kron_mvprod([Q * Q for Q in self._vecs], W)[miss]
+        dinv = self._diag_inv
 
-        sol, it, res = pcg(matvec, precond, B, tol=self.cg_tol, max_iter=self.cg_max_iter)
+        def precond(R):
+            return R / (dinv if R.ndim == 1 else dinv[:, None])
+
+        U, it, res = pcg(matvec, precond, V[miss], tol=self.cg_tol, max_iter=self.cg_max_iter)
         self.cg_n_iter_ = it
         if res > self.cg_tol:
             warnings.warn(f"Conjugate gradients stopped after cg_max_iter={self.cg_max_iter} iterations with relative "
                           f"residual {res:.3g} > cg_tol={self.cg_tol}; increase cg_max_iter.",
                           ConvergenceWarning, stacklevel=3)
-        return sol
+        return (V - solve_full(scatter_missing(U)))[obs]
 
     # ------------------------------------------------------------- dense path
     def _fit_dense(self, X, yn, kernels):
