@@ -139,6 +139,20 @@ def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none"
     >>> int(np.argmax(w))
     1
     """
+    w, s2, n_iter, history, converged, change = _mm_weights(K_stack, y, weights, noise_var, prior, max_iter, tol,
+                                                            prune_tol, rho, theta, lam)
+    if not converged:
+        warnings.warn(f"Sparse weight learning stopped after max_iter={max_iter} iterations: the largest weight change "
+                      f"{change:.3g} is above tol * max(weight) = {tol * max(w.max(), 1e-300):.3g}; increase max_iter "
+                      "or tol.", ConvergenceWarning, stacklevel=3)
+    return w, s2, n_iter, history
+
+
+def _mm_weights(K_stack, y, weights, noise_var, prior, max_iter, tol, prune_tol, rho, theta, lam):
+    """The MM loop of :func:`sparse_spectral_weights`; returns ``(w, s2, n_iter, history, converged, change)``.
+
+    It never warns (warning filters are process-global, so threaded Dask agents must not toggle them).
+    """
     K_stack = np.asarray(K_stack, dtype=float)
     y = np.asarray(y, dtype=float).ravel()
     A, n, _ = K_stack.shape
@@ -148,6 +162,7 @@ def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none"
     active = np.flatnonzero(w > 0)
     history = []
     n_iter = 0
+    change = 0.0
     converged = False
     theta = np.zeros(A) if theta is None else np.asarray(theta, dtype=float)
     lam = np.zeros(A) if lam is None else np.asarray(lam, dtype=float)
@@ -176,11 +191,7 @@ def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none"
         if active.size == 0 or change <= tol * max(wmax, 1e-300):
             converged = True
             break
-    if not converged:
-        warnings.warn(f"Sparse weight learning stopped after max_iter={max_iter} iterations: the largest weight change "
-                      f"{change:.3g} is above tol * max(weight) = {tol * max(w.max(), 1e-300):.3g}; increase max_iter "
-                      "or tol.", ConvergenceWarning, stacklevel=3)
-    return w, s2, n_iter, history
+    return w, s2, n_iter, history, converged, change
 
 
 class SparseSpectralGP(RegressorMixin, BaseEstimator):
@@ -222,6 +233,9 @@ class SparseSpectralGP(RegressorMixin, BaseEstimator):
         Weights below ``prune_tol * max(weights)`` are set to zero.
     normalize_y : bool, default=True
         Centre and scale the target.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the default grid (the pairing of grid frequencies across
+        features when ``kernel`` is None and X has several features).
 
     Attributes
     ----------
@@ -277,10 +291,11 @@ class SparseSpectralGP(RegressorMixin, BaseEstimator):
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "prune_tol": [Interval(numbers.Real, 0, 1, closed="left")],
         "normalize_y": ["boolean"],
+        "random_state": ["random_state"],
     }
 
     def __init__(self, kernel=None, *, n_components=100, prior="jeffreys", noise_var=None, max_iter=300, tol=1e-4,
-                 prune_tol=1e-6, normalize_y=True):
+                 prune_tol=1e-6, normalize_y=True, random_state=None):
         self.kernel = kernel
         self.n_components = n_components
         self.prior = prior
@@ -289,6 +304,7 @@ class SparseSpectralGP(RegressorMixin, BaseEstimator):
         self.tol = tol
         self.prune_tol = prune_tol
         self.normalize_y = normalize_y
+        self.random_state = random_state
 
     def _prepare(self, X, y):
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True)
@@ -303,7 +319,7 @@ class SparseSpectralGP(RegressorMixin, BaseEstimator):
             self._y_mean, self._y_std = 0.0, 1.0
         yn = (y - self._y_mean) / self._y_std
         if self.kernel is None:
-            kern = GridSpectralMixtureProduct.from_data(X, yn, self.n_components)
+            kern = GridSpectralMixtureProduct.from_data(X, yn, self.n_components, random_state=self.random_state)
         else:
             kern = self.kernel
         w, f, s = _grid_of(kern, X.shape[1])
