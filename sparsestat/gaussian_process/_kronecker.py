@@ -11,7 +11,7 @@ from sklearn.gaussian_process.kernels import RBF, ConstantKernel, Kernel
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sparsestat.gaussian_process._kron import kron_eig, kron_mvprod, kron_solve_eig, outer_all, pcg
+from sparsestat.gaussian_process._kron import _mode_product, kron_eig, kron_mvprod, kron_solve_eig, outer_all, pcg
 
 __all__ = ["KroneckerGP"]
 
@@ -210,9 +210,11 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         noise = self.noise_var_ if self._noise_fixed() else float(np.exp(theta[i]))
         return out, noise
 
-    def _grid_lml(self, theta, kernels, Y, grad=True):
-        """Exact log marginal likelihood and gradient on a full grid (Y tensor)."""
+    def _grid_lml(self, theta, kernels, Y, grad=True, eig=None):
+        """Exact log marginal likelihood and gradient on a full grid (Y tensor); ``eig`` reuses (vals, vecs)."""
         parts, noise = self._split_theta(kernels, theta)
+        if eig is not None and not grad:
+            return self._lml_from_eig(eig[0], eig[1], noise, Y)
         Ks, dKs = [], []
         for k, th, ax in zip(kernels, parts, self.axes_, strict=False):
             kk = k.clone_with_theta(th) if th.size else k
@@ -233,6 +235,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
             return lml, None, (vals, vecs, noise)
         g = []
         D = len(Ks)
+        pre = [int(np.prod(at.shape[:d])) for d in range(D)]
         inv_s = 1.0 / s
         for d in range(D):
             if dKs[d] is None:
@@ -242,7 +245,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
             Q = vecs[d]
             for j in range(dKs[d].shape[2]):
                 G = Q.T @ dKs[d][:, :, j] @ Q
-                GA = np.moveaxis(np.tensordot(G, at, axes=([1], [d])), 0, d)
+                GA = _mode_product(G, at.reshape(pre[d], at.shape[d], -1)).reshape(at.shape)
                 quad = np.sum(at * GA * lam_o)
                 diag_t = [vals[e] if e != d else np.diag(G) for e in range(D)]
                 tr = np.sum(outer_all(diag_t) * inv_s)
@@ -250,6 +253,12 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         if not self._noise_fixed():
             g.append(0.5 * noise * (np.sum(at * at) - np.sum(inv_s)))
         return lml, np.asarray(g), (vals, vecs, noise)
+
+    @staticmethod
+    def _lml_from_eig(vals, vecs, noise, Y):
+        s = outer_all(vals) + noise
+        yt = kron_mvprod([Q.T for Q in vecs], Y)
+        return -0.5 * np.sum(yt * yt / s) - 0.5 * np.sum(np.log(s)) - 0.5 * Y.size * _LOG_2PI, None, (vals, vecs, noise)
 
     def _optimise(self, kernels, Y):
         theta0 = np.concatenate([k.theta for k in kernels] + ([] if self._noise_fixed()
@@ -349,7 +358,8 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
             self.alpha_[observed] = alpha_o
         lml, _, _ = self._grid_lml(np.concatenate([k.theta for k in kernels] + ([] if self._noise_fixed() else
                                                   [[np.log(self.noise_var_)]])), kernels,
-                                   (yo if self.n_missing_ == 0 else Yfull).reshape(shape), grad=False)
+                                   (yo if self.n_missing_ == 0 else Yfull).reshape(shape), grad=False,
+                                   eig=(self._vals, self._vecs))
         self.log_marginal_likelihood_value_ = float(lml)
         return self
 
