@@ -1,0 +1,105 @@
+"""Benchmarks of sparsestat.gaussian_process against scikit-learn's dense GaussianProcessRegressor."""
+
+import os
+
+import numpy as np
+import pytest
+
+QUICK = os.environ.get("SPARSESTAT_BENCH_QUICK") == "1"
+
+
+def _run(benchmark, case, solver, fit, accuracy):
+    if not getattr(benchmark, "disabled", False):
+        fit()
+    result = benchmark.pedantic(fit, rounds=1 if QUICK else 3, iterations=1)
+    benchmark.extra_info.update({"case": case, "solver": solver, **accuracy(result)})
+    return result
+
+
+@pytest.fixture(scope="module")
+def signal():
+    rng = np.random.default_rng(0)
+    n_train, n_test = (120, 30) if QUICK else (400, 100)
+    t = np.arange(n_train + n_test, dtype=float)
+    y = (np.cos(2 * np.pi * 0.03 * t + 0.3) + 0.7 * np.cos(2 * np.pi * 0.11 * t + 1.0)
+         + 0.5 * np.cos(2 * np.pi * 0.23 * t + 2.0) + 0.1 * rng.standard_normal(t.size))
+    X = t[:, None]
+    return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+
+
+@pytest.mark.parametrize("solver", ["sparsestat-GSMP", "sparsestat-SM", "sklearn-RBF", "sklearn-ExpSine*RBF"])
+def test_multifrequency_extrapolation(benchmark, signal, solver):
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, ExpSineSquared, WhiteKernel
+
+    from sparsestat.gaussian_process import SparseSpectralGP
+    from sparsestat.gaussian_process.kernels import SpectralMixture
+
+    Xtr, ytr, Xte, yte = signal
+
+    def fit():
+        if solver == "sparsestat-GSMP":
+            return SparseSpectralGP(n_components=100).fit(Xtr, ytr)
+        if solver == "sparsestat-SM":
+            k = SpectralMixture.from_data(Xtr, ytr, n_components=3)
+            return GaussianProcessRegressor(k + WhiteKernel(0.01), normalize_y=True).fit(Xtr, ytr)
+        if solver == "sklearn-RBF":
+            return GaussianProcessRegressor(RBF() + WhiteKernel(), normalize_y=True).fit(Xtr, ytr)
+        return GaussianProcessRegressor(ExpSineSquared(1.0, 30.0) * RBF(100.0) + WhiteKernel(),
+                                        normalize_y=True).fit(Xtr, ytr)
+
+    _run(benchmark, "3-frequency extrapolation", solver, fit,
+         lambda m: {"test_mse": float(np.mean((m.predict(Xte) - yte) ** 2))})
+
+
+@pytest.mark.parametrize("solver", ["sparsestat-KroneckerGP", "sklearn-dense"])
+def test_kronecker_vs_dense(benchmark, solver):
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, WhiteKernel
+    from sklearn.gaussian_process.kernels import ConstantKernel as C
+
+    from sparsestat.gaussian_process import KroneckerGP
+
+    n = 20 if QUICK else 40
+    rng = np.random.default_rng(0)
+    ax = np.linspace(0, 1, n)
+    X = np.stack([m.ravel() for m in np.meshgrid(ax, ax, indexing="ij")], 1)
+    y = np.sin(6 * X[:, 0]) * np.cos(4 * X[:, 1]) + 0.1 * rng.standard_normal(len(X))
+    Xt = rng.uniform(0, 1, (200, 2))
+    ref = GaussianProcessRegressor(C(1.0) * RBF([0.3, 0.3]) + WhiteKernel(0.01, "fixed"), alpha=1e-300,
+                                   optimizer=None, normalize_y=True).fit(X, y).predict(Xt)
+
+    def fit():
+        if solver == "sklearn-dense":
+            return GaussianProcessRegressor(C(1.0) * RBF([0.3, 0.3]) + WhiteKernel(0.01, "fixed"), alpha=1e-300,
+                                            normalize_y=True).fit(X, y)
+        return KroneckerGP([C(1.0) * RBF(0.3), RBF(0.3)], noise_var=0.01, noise_var_bounds="fixed").fit(X, y)
+
+    def acc(m):
+        fixed = (KroneckerGP([C(1.0) * RBF(0.3), RBF(0.3)], noise_var=0.01, optimizer=None).fit(X, y)
+                 if solver != "sklearn-dense" else None)
+        out = {"grid": f"{n}x{n}", "lml": float(m.log_marginal_likelihood_value_)}
+        if fixed is not None:
+            out["max_abs_diff_vs_dense_fixed_hyper"] = float(np.abs(fixed.predict(Xt) - ref).max())
+        return out
+
+    _run(benchmark, f"grid {n}x{n}", solver, fit, acc)
+
+
+def test_kronecker_large_grid(benchmark):
+    from sklearn.gaussian_process.kernels import RBF
+    from sklearn.gaussian_process.kernels import ConstantKernel as C
+
+    from sparsestat.gaussian_process import KroneckerGP
+
+    n = 64 if QUICK else 512
+    rng = np.random.default_rng(0)
+    ax = np.linspace(0, 1, n)
+    U = np.sin(20 * ax)[:, None] * np.cos(7 * ax)[None, :]
+    Y = U + 0.1 * rng.standard_normal((n, n))
+
+    def fit():
+        return KroneckerGP([C(1.0) * RBF(0.1), RBF(0.1)], noise_var=0.05, max_iter=50).fit_grid([ax, ax], Y)
+
+    _run(benchmark, f"grid {n}x{n}", "sparsestat-KroneckerGP", fit,
+         lambda m: {"n_points": n * n, "n_iter": m.n_iter_, "noise_var": float(m.noise_var_ * m._y_std**2)})
