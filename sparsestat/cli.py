@@ -102,16 +102,17 @@ def run_bench(family, extra_args=()):
               "(pip install -e \".[all,test,bench]\").", file=sys.stderr)
         return 2
     if family == "all":
-        target = bdir
+        # bench_*.py do not match pytest's test_*.py pattern: name the files
+        target = sorted(os.path.join(bdir, f) for f in os.listdir(bdir) if f.startswith("bench_") and f.endswith(".py"))
     else:
-        target = os.path.join(bdir, f"bench_{family}.py")
-        if not os.path.exists(target):
+        target = [os.path.join(bdir, f"bench_{family}.py")]
+        if not os.path.exists(target[0]):
             names = sorted(f[6:-3] for f in os.listdir(bdir) if f.startswith("bench_") and f.endswith(".py"))
             print(f"unknown family {family!r}; available: {', '.join(names)} or all", file=sys.stderr)
             return 2
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "bench.json")
-        code = pytest.main([target, "-q", "-p", "no:cacheprovider", f"--benchmark-json={out}",
+        code = pytest.main([*target, "-q", "-p", "no:cacheprovider", f"--benchmark-json={out}",
                             "--benchmark-columns=median", *extra_args])
         if os.path.exists(out):
             print_ratio_tables(out)
