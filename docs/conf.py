@@ -16,7 +16,6 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
-    "sphinx.ext.intersphinx",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
 ]
@@ -27,12 +26,6 @@ html_theme = "pydata_sphinx_theme"
 html_title = "sparsestat"
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
-intersphinx_mapping = {
-    "python": ("https://docs.python.org/3", None),
-    "numpy": ("https://numpy.org/doc/stable", None),
-    "sklearn": ("https://scikit-learn.org/stable", None),
-}
-intersphinx_disabled_reftypes = ["*"]
 suppress_warnings = ["intersphinx", "ref.term", "ref.ref", "autosummary"]
 sphinx_gallery_conf = {
     "examples_dirs": "../gallery",

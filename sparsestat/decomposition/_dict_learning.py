@@ -433,7 +433,7 @@ class MatchingPursuitDictionaryLearning(TransformerMixin, BaseEstimator):
     ----------
     components_ : ndarray of shape (n_components, n_features)
         Unit-norm atoms.
-    fvu_curve_ : ndarray of shape (n_iter_,)
+    fvu_curve_ : ndarray of shape (n_iter,)
         Fraction of variance unexplained after each coding step.
     mean_l0_ : float
         Mean number of non-zeros of the last codes.

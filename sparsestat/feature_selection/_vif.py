@@ -109,11 +109,11 @@ class VIFSelector(SelectorMixin, BaseEstimator):
 
     Attributes
     ----------
-    vif_ : ndarray of shape (n_features_in_,)
+    vif_ : ndarray of shape (n_features,)
         Final VIF of each kept feature (``nan`` for dropped ones).
     vif_history_ : list of (int, float)
         ``(dropped feature, its VIF at removal)`` in order.
-    support_ : ndarray of shape (n_features_in_,) of bool
+    support_ : ndarray of shape (n_features,) of bool
         Kept features.
     dropped_ : ndarray of int
         Dropped features, in order of removal.

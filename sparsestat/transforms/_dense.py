@@ -365,7 +365,7 @@ class WalshHadamardTransformer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Xt : ndarray of shape (n_samples, n_components_)
+        Xt : ndarray of shape (n_samples, n_components)
             Transformed rows.
         """
         check_is_fitted(self)
@@ -377,12 +377,12 @@ class WalshHadamardTransformer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_components_)
+        X : array-like of shape (n_samples, n_components)
             Transformed rows.
 
         Returns
         -------
-        X_original : ndarray of shape (n_samples, n_features_in_)
+        X_original : ndarray of shape (n_samples, n_features)
             Reconstructed rows.
         """
         check_is_fitted(self)

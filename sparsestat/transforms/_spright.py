@@ -699,7 +699,7 @@ class SparseWHT(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        signals : ndarray of shape (n_signals, n_features_in_)
+        signals : ndarray of shape (n_signals, n_features)
             The rebuilt signals (all ``2**n_bits_`` samples: use for moderate ``n_bits`` only).
         """
         check_is_fitted(self)
