@@ -8,7 +8,7 @@ square root, sparse designs stay CSC and are never densified.
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["PreparedData", "prepare_data", "alpha_max"]
+__all__ = ["PreparedData", "prepare_data", "alpha_max", "effective_tols"]
 
 
 class PreparedData:
@@ -138,3 +138,16 @@ def alpha_max(data, l1_ratio=1.0, penalty_factor=None, positive=False):
         return 1.0
     amax = np.max(corr[penalised] / pf[penalised]) / (data.n * max(l1_ratio, 1e-3))
     return float(amax) if amax > 0 else float(np.finfo(np.float64).tiny)
+
+
+def effective_tols(data, tol, gap_based):
+    """Absolute stopping tolerance of each target, in the scaled objective.
+
+    On the duality gap: ``tol * ||ys_t||^2 / n`` (scikit-learn's rule). On the
+    KKT residual: ``tol * ||Xc^T ys_t||_inf / n`` (1 when that is 0).
+    """
+    Y = data.ys[:, None] if data.ys.ndim == 1 else data.ys
+    if gap_based:
+        return tol * np.einsum("ij,ij->j", Y, Y, dtype=np.float64) / data.n
+    scale = np.max(np.abs(centred_correlation(data, Y.astype(np.float64))), axis=0) / data.n
+    return tol * np.where(scale > 0, scale, 1.0)

@@ -11,7 +11,7 @@ from sklearn.linear_model._base import LinearModel
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sparsestat.linear_model._base import alpha_max, prepare_data
+from sparsestat.linear_model._base import alpha_max, effective_tols, prepare_data
 from sparsestat.utils._validation import check_random_state_int, check_sample_weight
 
 __all__ = ["ElasticNet", "Lasso", "SparseRegression", "enet_path", "lasso_path", "sparse_path"]
@@ -61,34 +61,31 @@ def _validate_fit_data(est, X, y, reset=True):
 
 
 def _solve(data, w0, code, alpha, pf, p1, p2, convex, positive, max_iter, tol, selection, seed,
-           verbose, screen=True, ws_start=10):
-    """Run the coordinate-descent kernel on every target of ``data``."""
+           verbose, screen=True, ws_start=10, tols=None):
+    """Run the coordinate-descent kernel on every target of ``data``.
+
+    ``tols`` (absolute, per target) is computed from ``tol`` when not given;
+    paths pass it once for the whole grid.
+    """
     from sparsestat.linear_model._cd import cd_solver
 
-    ys = data.ys
-    single = ys.ndim == 1
-    Y = ys[:, None] if single else ys
+    Y = data.ys[:, None] if data.ys.ndim == 1 else data.ys
     n_targets = Y.shape[1]
+    if tols is None:
+        tols = effective_tols(data, tol, convex and code in (0, 1))
     W = np.zeros((n_targets, data.col_sq.shape[0]))
     crits = np.zeros(n_targets)
-    tols = np.zeros(n_targets)
     n_iters = np.zeros(n_targets, dtype=np.int64)
     for t in range(n_targets):
         yt = np.ascontiguousarray(Y[:, t])
         w = np.array(w0[t] if w0 is not None else np.zeros(data.col_sq.shape[0]), dtype=np.float64)
-        if convex and code in (0, 1):
-            tol_abs = tol * float(yt.astype(np.float64) @ yt) / data.n
-        else:
-            scale = float(np.max(np.abs(data.Xs_matrix.T @ yt))) / data.n if yt.size else 0.0
-            tol_abs = tol * (scale if scale > 0 else 1.0)
         w, crit, n_ep, _, _ = cd_solver(
             *data.kernel_args(), yt, data.u, data.x_mean, data.col_sq, w, code, alpha, pf, p1, p2,
-            positive, convex, max_iter, tol_abs, ws_start, screen, True, selection == "random", seed,
+            positive, convex, max_iter, float(tols[t]), ws_start, screen, True, selection == "random", seed,
             verbose > 1,
         )
         W[t] = w
         crits[t] = crit
-        tols[t] = tol_abs
         n_iters[t] = n_ep
     return W, crits, tols, n_iters
 
@@ -674,7 +671,6 @@ def sparse_path(X, y, penalty=None, *, alphas=100, eps=1e-3, fit_intercept=False
     """
     from sklearn.utils import check_array, check_consistent_length
 
-    from sparsestat.linear_model._cd import cd_solver
     from sparsestat.penalties import L1
 
     penalty = L1() if penalty is None else penalty
@@ -693,29 +689,18 @@ def sparse_path(X, y, penalty=None, *, alphas=100, eps=1e-3, fit_intercept=False
     code, _, p1, p2, convex = _penalty_spec(penalty, n_features, data.col_sq, data.n)
     l1_ratio = float(getattr(penalty, "l1_ratio", 1.0))
     grid = _alpha_grid(data, alphas, eps, l1_ratio, pf, positive)
-    Y = data.ys[:, None] if data.ys.ndim == 1 else data.ys
-    T = Y.shape[1]
+    T = 1 if data.ys.ndim == 1 else data.ys.shape[1]
     coefs = np.zeros((T, n_features, grid.size))
     crits = np.zeros((T, grid.size))
     iters = np.zeros((T, grid.size), dtype=np.int64)
     gap_based = convex and code in (0, 1)
-    for t in range(T):
-        yt = np.ascontiguousarray(Y[:, t])
-        y_sq = float(yt.astype(np.float64) @ yt)
-        scale = float(np.max(np.abs(data.Xs_matrix.T @ yt))) / data.n if yt.size else 0.0
-        tol_abs = tol * y_sq / data.n if gap_based else tol * (scale if scale > 0 else 1.0)
-        w = np.zeros(n_features) if coef_init is None else np.array(coef_init, dtype=np.float64).reshape(-1)
-        for k, a in enumerate(grid):
-            w, crit, n_ep, _, _ = cd_solver(
-                *data.kernel_args(), yt, data.u, data.x_mean, data.col_sq, w, code, float(a), pf, p1, p2,
-                positive, convex, max_iter, tol_abs, 10, True, True, False, 0, verbose > 1,
-            )
-            coefs[t, :, k] = w
-            crits[t, k] = crit
-            iters[t, k] = n_ep
-            if crit > tol_abs:
-                _warn_convergence(np.array([crit]), np.array([tol_abs]), tol, np.array([n_ep]), max_iter,
-                                  gap_based)
+    tols = effective_tols(data, tol, gap_based)
+    W = None if coef_init is None else np.tile(np.asarray(coef_init, dtype=np.float64).reshape(-1), (T, 1))
+    for k, a in enumerate(grid):
+        W, crits[:, k], _, iters[:, k] = _solve(data, W, code, float(a), pf, p1, p2, convex, positive, max_iter,
+                                                tol, "cyclic", 0, verbose, tols=tols)
+        coefs[:, :, k] = W
+        _warn_convergence(crits[:, k], tols, tol, iters[:, k], max_iter, gap_based)
     coefs = coefs.astype(X.dtype, copy=False)
     intercepts = np.asarray(data.y_mean).reshape(-1, 1) - np.einsum("j,tjk->tk", data.x_mean, coefs)
     if T == 1 and data.ys.ndim == 1:

@@ -3,6 +3,7 @@
 import numpy as np
 import scipy.sparse as sp
 
+from sparsestat.linear_model._base import effective_tols
 from sparsestat.linear_model._cd import _col_axpy, _col_dot, _residual, centred_residual_stats
 from sparsestat.utils._numba import njit
 
@@ -118,11 +119,11 @@ def solve_group(data, w0, penalty, pf, positive, max_iter, tol, verbose):
     T = Y.shape[1]
     W = np.zeros((T, n_features))
     gaps = np.zeros(T)
-    tols = np.zeros(T)
     iters = np.zeros(T, dtype=np.int64)
+    tols = effective_tols(data, tol, gap_based=True)
     for t in range(T):
         yt = np.ascontiguousarray(Y[:, t])
-        tol_abs = tol * float(yt.astype(np.float64) @ yt) / data.n
+        tol_abs = float(tols[t])
         w = np.zeros(n_features) if w0 is None else np.array(w0[t], dtype=np.float64)
         w, gap, n_ep = bcd_group_solver(*data.kernel_args(), yt, data.u, data.x_mean, grp_ptr, grp_idx, grp_w,
                                         lips, w, float(penalty.alpha), positive, max_iter, tol_abs, verbose > 1)
