@@ -30,6 +30,12 @@ if CHECKABLE:
 
     @parametrize_with_checks(CHECKABLE, expected_failed_checks=_expected_failed_checks)
     def test_sklearn_compatible_estimator(estimator, check):
+        # an estimator whose parameters fix the data's shape (a coder's dictionary fixes n_features) supplies
+        # per-check parameters, as scikit-learn does for its own SparseCoder
+        per_check = getattr(estimator, "_per_check_params", lambda: {})()
+        name = getattr(check, "__name__", None) or check.func.__name__
+        if name in per_check:
+            estimator = clone(estimator).set_params(**per_check[name])
         check(estimator)
 
 
