@@ -16,6 +16,97 @@ def _run(benchmark, case, solver, fit, accuracy):
     return result
 
 
+def _kernel_cases():
+    from sklearn.gaussian_process.kernels import RBF, ExpSineSquared
+
+    from sparsestat.gaussian_process.kernels import GridSpectralMixtureProduct, SpectralMixture, StudentTMixture
+
+    return {
+        "sparsestat-SM(Q=5,P=2)": (lambda: SpectralMixture(np.linspace(0.5, 1.5, 5),
+                                                           np.linspace(0.1, 0.9, 10).reshape(5, 2),
+                                                           np.linspace(0.05, 0.3, 10).reshape(5, 2)), 2),
+        "sparsestat-GSMP(A=50,P=2)": (lambda: GridSpectralMixtureProduct.from_grid(2, 50, freq_range=(0, 1.0),
+                                                                                   scale=0.2), 2),
+        "sparsestat-StudentT(matern52,Q=5)": (lambda: StudentTMixture(np.linspace(0.5, 1.5, 5), np.linspace(0.3, 2, 5),
+                                                                      np.linspace(0.1, 1.5, 5)), 1),
+        "sparsestat-StudentT(se,Q=5)": (lambda: StudentTMixture(np.linspace(0.5, 1.5, 5), np.linspace(0.3, 2, 5),
+                                                                np.linspace(0.1, 1.5, 5), base="se"), 1),
+        "sklearn-ExpSine*RBF": (lambda: ExpSineSquared(1.0, 1.3) * RBF(2.0), 1),
+    }
+
+
+@pytest.mark.parametrize("case", list(_kernel_cases()))
+def test_kernel_gradient_accuracy(benchmark, case):
+    """Analytic gradient (eval_gradient=True) time and its error against central finite differences."""
+    make, p = _kernel_cases()[case]
+    k = make()
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 3, (60 if QUICK else 300, p))
+
+    def fit():
+        return k(X, eval_gradient=True)
+
+    def acc(res):
+        K, G = res
+        theta, h = k.theta, 1e-6
+        err = 0.0
+        for i in range(theta.size):
+            a, b = theta.copy(), theta.copy()
+            a[i] += h
+            b[i] -= h
+            fd = (k.clone_with_theta(a)(X) - k.clone_with_theta(b)(X)) / (2 * h)
+            err = max(err, float(np.abs(G[..., i] - fd).max() / (np.abs(G[..., i]).max() + 1e-300)))
+        return {"n_hyperparameters": int(theta.size), "max_rel_grad_error_vs_fd": err, "n_samples": X.shape[0]}
+
+    _run(benchmark, "kernel gradient", case, fit, acc)
+
+
+@pytest.fixture(scope="module")
+def co2():
+    from sparsestat.datasets import load_dataset
+
+    X, y = load_dataset("co2")
+    train = X[:, 0] < 1990
+    test = (X[:, 0] >= 1990) & (X[:, 0] < 2001)
+    step = 3 if QUICK else 1
+    Xtr, ytr = X[train][::step], y[train][::step]
+    t0 = Xtr[0, 0]
+    return Xtr - t0, ytr, X[test] - t0, y[test]
+
+
+@pytest.mark.parametrize("solver", ["sparsestat-GSMP", "sparsestat-SM", "sklearn-RBF", "sklearn-ExpSine*RBF"])
+def test_mauna_loa_co2_extrapolation(benchmark, co2, solver):
+    """Train on CO2 up to 1990, extrapolate 1990-2001 (statsmodels' Mauna Loa series, monthly means)."""
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, ExpSineSquared, WhiteKernel
+    from sklearn.gaussian_process.kernels import ConstantKernel as C
+
+    from sparsestat.gaussian_process import SparseSpectralGP
+    from sparsestat.gaussian_process.kernels import GridSpectralMixtureProduct, SpectralMixture
+
+    Xtr, ytr, Xte, yte = co2
+
+    def fit():
+        if solver == "sparsestat-GSMP":
+            grid = GridSpectralMixtureProduct.from_grid(1, 60, freq_range=(0.0, 3.0), scale=0.01)
+            return SparseSpectralGP(grid).fit(Xtr, ytr)
+        if solver == "sparsestat-SM":
+            k = SpectralMixture.from_data(Xtr, ytr, n_components=3)
+            return GaussianProcessRegressor(k + WhiteKernel(0.01), normalize_y=True).fit(Xtr, ytr)
+        if solver == "sklearn-RBF":
+            return GaussianProcessRegressor(RBF(10.0) + WhiteKernel(0.01), normalize_y=True).fit(Xtr, ytr)
+        return GaussianProcessRegressor(C(1.0) * ExpSineSquared(1.0, 1.0) * RBF(50.0) + WhiteKernel(0.01),
+                                        normalize_y=True).fit(Xtr, ytr)
+
+    def acc(m):
+        out = {"n_train": len(ytr), "test_rmse_ppm": float(np.sqrt(np.mean((m.predict(Xte) - yte) ** 2)))}
+        if hasattr(m, "active_components_"):
+            out["n_active"] = int(len(m.active_components_))
+        return out
+
+    _run(benchmark, "Mauna Loa CO2 1990-2001", solver, fit, acc)
+
+
 @pytest.fixture(scope="module")
 def signal():
     rng = np.random.default_rng(0)
@@ -48,8 +139,13 @@ def test_multifrequency_extrapolation(benchmark, signal, solver):
         return GaussianProcessRegressor(ExpSineSquared(1.0, 30.0) * RBF(100.0) + WhiteKernel(),
                                         normalize_y=True).fit(Xtr, ytr)
 
-    _run(benchmark, "3-frequency extrapolation", solver, fit,
-         lambda m: {"test_mse": float(np.mean((m.predict(Xte) - yte) ** 2))})
+    def acc(m):
+        out = {"test_mse": float(np.mean((m.predict(Xte) - yte) ** 2))}
+        if hasattr(m, "weights_"):
+            out["fraction_zero_weights"] = float(np.mean(m.weights_ == 0))
+        return out
+
+    _run(benchmark, "3-frequency extrapolation", solver, fit, acc)
 
 
 @pytest.mark.parametrize("solver", ["sparsestat-KroneckerGP", "sklearn-dense"])

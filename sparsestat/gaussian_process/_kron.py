@@ -1,6 +1,13 @@
-"""Kronecker algebra on grids: mode-d products, eigen-solves, batched preconditioned CG."""
+"""Kronecker algebra on grids: mode-d products, eigen-solves, batched preconditioned CG.
+
+Every function follows the array namespace of its inputs (NumPy, CuPy, ``array_api_strict``
+through ``array_api_compat``): only reshapes, transposes, ``matmul`` and ``linalg.eigh`` are used
+(the array API has no ``kron``), so the per-dimension algebra runs on the device holding the arrays.
+"""
 
 import numpy as np
+
+from sparsestat.utils._array_api import get_namespace, is_numpy_namespace
 
 __all__ = ["kron_mvprod"]
 
@@ -10,20 +17,22 @@ def kron_mvprod(matrices, v):
 
     Computes :math:`(A_1 \otimes A_2 \otimes \cdots \otimes A_D)\, v` by one
     mode-:math:`d` product per factor, in :math:`O(N \sum_d N_d)` operations
-    for :math:`N = \prod_d N_d` (row-major, C-order vectorisation).
+    for :math:`N = \prod_d N_d` (row-major, C-order vectorisation). The
+    computation follows the array namespace of ``v`` (NumPy, CuPy,
+    any array-API library): the factors and ``v`` must share it.
 
     Parameters
     ----------
-    matrices : sequence of ndarray of shape (M_d, N_d)
+    matrices : sequence of array of shape (M_d, N_d)
         The Kronecker factors.
-    v : ndarray of shape (N,) or (N, k) or (N_1, ..., N_D[, k])
+    v : array of shape (N,) or (N, k) or (N_1, ..., N_D[, k])
         Vector(s) to multiply; a trailing axis is a batch of vectors.
 
     Returns
     -------
-    out : ndarray
+    out : array
         The product, with the layout of ``v`` (flat or tensor) and ``M_d``
-        in place of ``N_d``.
+        in place of ``N_d``, in the namespace of ``v``.
 
     Examples
     --------
@@ -34,37 +43,43 @@ def kron_mvprod(matrices, v):
     >>> np.allclose(kron_mvprod([A, B], v), np.kron(A, B) @ v)
     True
     """
-    dims_in = [m.shape[1] for m in matrices]
+    if isinstance(v, (list, tuple)):
+        v = np.asarray(v)
+    xp = get_namespace(v)
+    if is_numpy_namespace(xp):
+        matrices = [np.asarray(m) for m in matrices]
+    dims_in = [int(m.shape[1]) for m in matrices]
     D = len(matrices)
-    v = np.asarray(v)
     n = int(np.prod(dims_in))
     flat = not (D > 1 and v.ndim >= D and tuple(v.shape[:D]) == tuple(dims_in))
     if flat and v.shape[0] != n:
         raise ValueError(f"v has {v.shape[0]} rows but the Kronecker product has {n} columns.")
-    batch = v.shape[1:] if flat else v.shape[D:]
+    batch = tuple(v.shape[1:] if flat else v.shape[D:])
     k = int(np.prod(batch)) if batch else 1
     dims = list(dims_in)
     T = v
     for d, A in enumerate(matrices):
         pre = int(np.prod(dims[:d])) if d else 1
         post = int(np.prod(dims[d + 1:])) * k
-        T = _mode_product(A, T.reshape(pre, dims[d], post))
-        dims[d] = A.shape[0]
+        T = _mode_product(A, xp.reshape(T, (pre, dims[d], post)), xp)
+        dims[d] = int(A.shape[0])
     if flat:
-        return T.reshape(-1, *batch)
-    return T.reshape(*dims, *batch)
+        return xp.reshape(T, (-1, *batch))
+    return xp.reshape(T, (*dims, *batch))
 
 
-def _mode_product(A, T):
+def _mode_product(A, T, xp=None):
     """Mode-1 product of a (pre, n, post) array with A (m, n), as one or a batch of BLAS-3 products."""
-    pre, n, post = T.shape
+    xp = get_namespace(T) if xp is None else xp
+    pre, n, post = (int(s) for s in T.shape)
+    m = int(A.shape[0])
     if pre == 1:
-        return (A @ T[0])[None]
+        return xp.reshape(xp.matmul(A, T[0, :, :]), (1, m, post))
     if post == 1:
-        return (T[:, :, 0] @ A.T)[:, :, None]
+        return xp.reshape(xp.matmul(T[:, :, 0], A.T), (pre, m, 1))
     if pre > post:  # fewer, larger products: contract over the middle axis with the batch outside
-        return np.matmul(T.transpose(2, 0, 1), A.T).transpose(1, 2, 0)
-    return np.matmul(A, T)
+        return xp.permute_dims(xp.matmul(xp.permute_dims(T, (2, 0, 1)), A.T), (1, 2, 0))
+    return xp.matmul(A, T)
 
 
 # Factors up to this size are eigen-decomposed with one BLAS thread: the tridiagonal reduction is BLAS-2 and
@@ -90,67 +105,82 @@ def _one_blas_thread():
 
 
 def kron_eig(matrices):
-    """Eigen-decompose each symmetric factor; returns (eigenvalues, eigenvectors) lists."""
+    """Eigen-decompose each symmetric factor; returns (eigenvalues, eigenvectors) lists.
+
+    NumPy factors use SciPy's divide-and-conquer ``eigh``; other namespaces (CuPy, ...) their own
+    ``linalg.eigh``, on the factor's device. Negative round-off eigenvalues are clipped to 0.
+    """
     import contextlib
 
-    from scipy.linalg import eigh
-
+    xp = get_namespace(*matrices)
     vals, vecs = [], []
+    if is_numpy_namespace(xp):
+        from scipy.linalg import eigh
+
+        for K in matrices:
+            limit = _one_blas_thread() if K.shape[0] <= _SINGLE_THREAD_EIGH_MAX else contextlib.nullcontext()
+            with limit:
+                w, Q = eigh(0.5 * (K + K.T), check_finite=False, driver="evd")
+            vals.append(np.maximum(w, 0.0))
+            vecs.append(Q)
+        return vals, vecs
     for K in matrices:
-        limit = _one_blas_thread() if K.shape[0] <= _SINGLE_THREAD_EIGH_MAX else contextlib.nullcontext()
-        with limit:
-            w, Q = eigh(0.5 * (K + K.T), check_finite=False, driver="evd")
-        vals.append(np.maximum(w, 0.0))
+        w, Q = xp.linalg.eigh(0.5 * (K + K.T))
+        vals.append(xp.clip(w, min=0.0))
         vecs.append(Q)
     return vals, vecs
 
 
 def outer_all(vectors):
-    """Tensor outer product of 1-D vectors (shape (N_1, ..., N_D))."""
-    out = np.asarray(vectors[0])
+    """Tensor outer product of 1-D vectors (shape (N_1, ..., N_D)), in their namespace."""
+    xp = get_namespace(*vectors)
+    out = vectors[0]
     for v in vectors[1:]:
-        out = np.multiply.outer(out, v)
+        out = xp.reshape(out, (*out.shape, 1)) * v
     return out
 
 
 def kron_solve_eig(vals, vecs, noise, v):
     """(⊗K_d + noise I)^{-1} v via the per-dimension eigendecompositions (v flat (N,) or (N, k))."""
-    s = outer_all(vals).ravel() + noise
+    xp = get_namespace(v)
+    s = xp.reshape(outer_all(vals), (-1,)) + noise
     t = kron_mvprod([Q.T for Q in vecs], v)
-    t = t / (s if t.ndim == 1 else s[:, None])
+    t = t / (s if t.ndim == 1 else xp.reshape(s, (-1, 1)))
     return kron_mvprod(vecs, t)
 
 
 def pcg(matvec, precond, B, tol=1e-10, max_iter=1000):
-    """Preconditioned conjugate gradients on several right-hand sides at once.
+    """Preconditioned conjugate gradients on several right-hand sides at once, in the namespace of ``B``.
 
     Parameters are plain callables on (n, k) arrays. Returns (X, n_iter, max relative residual).
     """
-    B = np.asarray(B, dtype=float)
+    xp = get_namespace(B)
     squeeze = B.ndim == 1
     if squeeze:
-        B = B[:, None]
-    X = np.zeros_like(B)
-    R = B.copy()
-    bnorm = np.linalg.norm(B, axis=0)
-    bnorm[bnorm == 0] = 1.0
+        B = xp.reshape(B, (-1, 1))
+    X = xp.zeros_like(B)
+    R = B
+    bnorm = xp.linalg.vector_norm(B, axis=0)
+    bnorm = xp.where(bnorm == 0, xp.ones_like(bnorm), bnorm)
     Z = precond(R)
-    P = Z.copy()
-    rz = np.einsum("ij,ij->j", R, Z)
+    P = Z
+    rz = xp.sum(R * Z, axis=0)
     it = 0
-    res = np.linalg.norm(R, axis=0) / bnorm
-    while it < max_iter and np.max(res) > tol:
+    res = xp.linalg.vector_norm(R, axis=0) / bnorm
+    zero = xp.zeros_like(rz)
+    one = xp.ones_like(rz)
+    while it < max_iter and float(xp.max(res)) > tol:
         AP = matvec(P)
-        pap = np.einsum("ij,ij->j", P, AP)
+        pap = xp.sum(P * AP, axis=0)
         active = res > tol
-        a = np.where(active & (pap > 0), rz / np.where(pap > 0, pap, 1.0), 0.0)
-        X += a * P
-        R -= a * AP
+        a = xp.where(active & (pap > 0), rz / xp.where(pap > 0, pap, one), zero)
+        X = X + a * P
+        R = R - a * AP
         Z = precond(R)
-        rz_new = np.einsum("ij,ij->j", R, Z)
-        beta = np.where(rz > 0, rz_new / np.where(rz > 0, rz, 1.0), 0.0)
+        rz_new = xp.sum(R * Z, axis=0)
+        beta = xp.where(rz > 0, rz_new / xp.where(rz > 0, rz, one), zero)
         P = Z + beta * P
         rz = rz_new
         it += 1
-        res = np.linalg.norm(R, axis=0) / bnorm
-    return (X[:, 0] if squeeze else X), it, float(np.max(res))
+        res = xp.linalg.vector_norm(R, axis=0) / bnorm
+    return (X[:, 0] if squeeze else X), it, float(xp.max(res))

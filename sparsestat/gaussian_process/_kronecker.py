@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sparsestat.gaussian_process._kron import _mode_product, kron_eig, kron_mvprod, kron_solve_eig, outer_all, pcg
+from sparsestat.utils._array_api import asarray_like, get_namespace, is_numpy_namespace, to_numpy
 
 __all__ = ["KroneckerGP"]
 
@@ -19,12 +20,50 @@ _LOG_2PI = np.log(2.0 * np.pi)
 
 
 def _contract_rows(T, factors):
-    """out[j] = sum_{i_1..i_D} T[i_1..i_D] prod_d F_d[j, i_d] for F_d of shape (m, N_d)."""
+    """out[j] = sum_{i_1..i_D} T[i_1..i_D] prod_d F_d[j, i_d] for F_d of shape (m, N_d), in T's namespace."""
+    xp = get_namespace(T)
     D = len(factors)
-    Z = np.tensordot(T, factors[-1], axes=([D - 1], [1]))  # (N_1..N_{D-1}, m)
+    Z = xp.tensordot(T, factors[-1], axes=([D - 1], [1]))  # (N_1..N_{D-1}, m)
+    numpy = is_numpy_namespace(xp)
     for d in range(D - 2, -1, -1):
-        Z = np.einsum("...am,ma->...m", Z, factors[d])
+        Z = np.einsum("...am,ma->...m", Z, factors[d]) if numpy else xp.sum(Z * factors[d].T, axis=-2)
     return Z
+
+
+def _diag(G, xp):
+    """Diagonal of a square matrix by a strided slice of its flattening (no ``linalg.diagonal`` needed)."""
+    n = int(G.shape[0])
+    return xp.reshape(G, (-1,))[:: n + 1]
+
+
+def _device(x):
+    import array_api_compat
+
+    return array_api_compat.device(x)
+
+
+def xp_zeros(xp, n, like):
+    """float64 zeros of length n in namespace xp on the device of ``like``."""
+    return xp.zeros(n, dtype=xp.float64, device=_device(like))
+
+
+def _to_namespace_of(v, X_in, numpy_in, dtype):
+    """Return a result in the namespace (and dtype) of the user's query array."""
+    if numpy_in:
+        return to_numpy(v).astype(dtype, copy=False)
+    xp = get_namespace(X_in)
+    if get_namespace(v).__name__ != xp.__name__:
+        v = asarray_like(to_numpy(v), X_in)
+    return xp.astype(v, xp.float32 if dtype == np.float32 else xp.float64)
+
+
+def _input_namespace(*arrays):
+    """Namespace of user input (NumPy for lists, pandas, ...), and whether it is NumPy."""
+    try:
+        xp = get_namespace(*arrays)
+    except TypeError:
+        return None, True
+    return xp, is_numpy_namespace(xp)
 
 
 class KroneckerGP(RegressorMixin, BaseEstimator):
@@ -109,6 +148,21 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
 
     Notes
     -----
+    **Array API / GPU.** When ``X`` (and ``y``) are CuPy or other array-API
+    arrays (``array_api_compat`` namespaces, e.g. ``array_api_strict``), the
+    per-dimension algebra runs in that namespace and on its device: the
+    eigendecompositions of the :math:`N_d \times N_d` factors, every
+    Kronecker mode product, the eigen-solves, the missing-cell conjugate
+    gradients with their Kronecker preconditioner, the log marginal
+    likelihood and its gradient reductions, and the prediction contractions.
+    What stays on the host (NumPy/SciPy): grid detection and input
+    validation, the scikit-learn kernels' evaluation of the small
+    per-dimension matrices (copied to the device, :math:`O(\sum_d N_d^2)`
+    floats), and the L-BFGS-B optimiser over the hyper-parameters (which
+    only exchanges scalars with the device). Fitted ``alpha_`` lives on the
+    device; ``predict`` returns arrays in the namespace of its input. The
+    dense fallback (``non_grid="dense"``) runs on the host.
+
     With missing cells the hyper-parameters are learned on the full-grid
     likelihood after imputing the missing cells with the current posterior
     mean (two rounds); the posterior given the fitted hyper-parameters is
@@ -210,8 +264,17 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         noise = self.noise_var_ if self._noise_fixed() else float(np.exp(theta[i]))
         return out, noise
 
+    def _dev(self, a):
+        """Move a host (NumPy) array to the namespace/device of the fitted data."""
+        return asarray_like(np.asarray(a, dtype=np.float64), self._like)
+
     def _grid_lml(self, theta, kernels, Y, grad=True, eig=None):
-        """Exact log marginal likelihood and gradient on a full grid (Y tensor); ``eig`` reuses (vals, vecs)."""
+        """Exact log marginal likelihood and gradient on a full grid (Y tensor); ``eig`` reuses (vals, vecs).
+
+        The kernel matrices are evaluated on the host (scikit-learn kernels) and moved to the namespace of
+        ``Y``; eigendecompositions, mode products and reductions run there. Returns host floats.
+        """
+        xp = get_namespace(Y)
         parts, noise = self._split_theta(kernels, theta)
         if eig is not None and not grad:
             return self._lml_from_eig(eig[0], eig[1], noise, Y)
@@ -222,15 +285,15 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
                 K, dK = kk(ax[:, None], eval_gradient=True)
             else:
                 K, dK = kk(ax[:, None]), None
-            Ks.append(K)
+            Ks.append(self._dev(K))
             dKs.append(dK)
         vals, vecs = kron_eig(Ks)
         lam = outer_all(vals)
         s = lam + noise
         yt = kron_mvprod([Q.T for Q in vecs], Y)
         at = yt / s
-        N = Y.size
-        lml = -0.5 * np.sum(yt * at) - 0.5 * np.sum(np.log(s)) - 0.5 * N * _LOG_2PI
+        N = int(np.prod(Y.shape))
+        lml = float(-0.5 * xp.sum(yt * at) - 0.5 * xp.sum(xp.log(s))) - 0.5 * N * _LOG_2PI
         if not grad:
             return lml, None, (vals, vecs, noise)
         g = []
@@ -240,25 +303,28 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         for d in range(D):
             if dKs[d] is None:
                 continue
-            others = [vals[e] if e != d else np.ones(vals[d].size) for e in range(D)]
+            others = [vals[e] if e != d else xp.ones_like(vals[d]) for e in range(D)]
             lam_o = outer_all(others)
             Q = vecs[d]
             for j in range(dKs[d].shape[2]):
-                G = Q.T @ dKs[d][:, :, j] @ Q
-                GA = _mode_product(G, at.reshape(pre[d], at.shape[d], -1)).reshape(at.shape)
-                quad = np.sum(at * GA * lam_o)
-                diag_t = [vals[e] if e != d else np.diag(G) for e in range(D)]
-                tr = np.sum(outer_all(diag_t) * inv_s)
-                g.append(0.5 * quad - 0.5 * tr)
+                G = Q.T @ self._dev(dKs[d][:, :, j]) @ Q
+                GA = xp.reshape(_mode_product(G, xp.reshape(at, (pre[d], at.shape[d], -1)), xp), at.shape)
+                quad = xp.sum(at * GA * lam_o)
+                diag_t = [vals[e] if e != d else _diag(G, xp) for e in range(D)]
+                tr = xp.sum(outer_all(diag_t) * inv_s)
+                g.append(float(0.5 * quad - 0.5 * tr))
         if not self._noise_fixed():
-            g.append(0.5 * noise * (np.sum(at * at) - np.sum(inv_s)))
+            g.append(float(0.5 * noise * (xp.sum(at * at) - xp.sum(inv_s))))
         return lml, np.asarray(g), (vals, vecs, noise)
 
     @staticmethod
     def _lml_from_eig(vals, vecs, noise, Y):
+        xp = get_namespace(Y)
         s = outer_all(vals) + noise
         yt = kron_mvprod([Q.T for Q in vecs], Y)
-        return -0.5 * np.sum(yt * yt / s) - 0.5 * np.sum(np.log(s)) - 0.5 * Y.size * _LOG_2PI, None, (vals, vecs, noise)
+        N = int(np.prod(Y.shape))
+        lml = float(-0.5 * xp.sum(yt * yt / s) - 0.5 * xp.sum(xp.log(s))) - 0.5 * N * _LOG_2PI
+        return lml, None, (vals, vecs, noise)
 
     def _optimise(self, kernels, Y):
         theta0 = np.concatenate([k.theta for k in kernels] + ([] if self._noise_fixed()
@@ -291,7 +357,9 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Grid points (any order; cells may be missing).
+            Grid points (any order; cells may be missing). A CuPy or other
+            array-API array puts the grid algebra in its namespace and on its
+            device (see Notes).
         y : array-like of shape (n_samples,)
             Targets.
 
@@ -300,11 +368,22 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         self : KroneckerGP
             Fitted estimator.
         """
+        xp, numpy_in = _input_namespace(X, y)
+        if numpy_in:
+            self._like = np.zeros(1)
+        else:
+            self._like = xp.zeros(1, dtype=xp.float64, device=_device(X))
+            X, y = to_numpy(X), to_numpy(y)
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True)
         self._dtype = X.dtype
         X = X.astype(np.float64)
         y = np.asarray(y, dtype=np.float64)
         self.noise_var_ = float(self.noise_var)
+        if not self._noise_fixed():
+            lo, hi = (float(v) for v in self.noise_var_bounds)
+            if not 0 < lo <= hi:
+                raise ValueError(f"noise_var_bounds must be a pair 0 < low <= high or 'fixed', got "
+                                 f"{self.noise_var_bounds!r}; the noise variance must stay positive.")
         if self.normalize_y:
             self._y_mean = float(y.mean())
             sd = float(y.std())
@@ -320,6 +399,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
                 raise ValueError(f"KroneckerGP needs grid input: {reason}. Pass points of a Cartesian product "
                                  "grid (use fit_grid(axes, Y) with NaN for missing cells), or non_grid='dense' for "
                                  "small non-grid data.")
+            self._like = np.zeros(1)  # the dense fallback runs on the host
             return self._fit_dense(X, yn, kernels)
         self.is_grid_ = True
         self.axes_ = axes
@@ -327,38 +407,36 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         N = int(np.prod(shape))
         observed = np.zeros(N, dtype=bool)
         observed[flat] = True
-        self._observed = observed
         self.n_missing_ = int(N - flat.size)
-        Yfull = np.zeros(N)
-        Yfull[flat] = yn
+        yo_host = np.zeros(N)
+        yo_host[flat] = yn
+        xpd = get_namespace(self._like)
+        self._observed = asarray_like(observed, self._like)
+        yo = self._dev(yo_host)
+        Yfull = yo
         self.n_iter_ = 0
         rounds = 1 if self.n_missing_ == 0 else 2
         for _ in range(rounds):
             if self.n_missing_:
                 # impute the missing cells with the current posterior mean
                 self._factorise(kernels)
-                alpha_o = self._solve_observed(Yfull[observed])
-                full = np.zeros(N)
-                full[observed] = alpha_o
-                Yfull = np.where(observed, Yfull, kron_mvprod(self._Ks, full))
+                full = xp_zeros(xpd, N, self._like)
+                full[self._observed] = self._solve_observed(Yfull[self._observed])
+                Yfull = xpd.where(self._observed, Yfull, kron_mvprod(self._Ks, full))
             if self.optimizer is not None:
-                kernels, nit = self._optimise(kernels, Yfull.reshape(shape))
+                kernels, nit = self._optimise(kernels, xpd.reshape(Yfull, shape))
                 self.n_iter_ += nit
         self.kernels_ = kernels
         self._factorise(kernels)
         self.cg_n_iter_ = 0
-        # observed values in grid order
-        yo = np.zeros(N)
-        yo[flat] = yn
         if self.n_missing_ == 0:
             self.alpha_ = kron_solve_eig(self._vals, self._vecs, self.noise_var_, yo)
         else:
-            alpha_o = self._solve_observed(yo[observed])
-            self.alpha_ = np.zeros(N)
-            self.alpha_[observed] = alpha_o
+            self.alpha_ = xp_zeros(xpd, N, self._like)
+            self.alpha_[self._observed] = self._solve_observed(yo[self._observed])
         lml, _, _ = self._grid_lml(np.concatenate([k.theta for k in kernels] + ([] if self._noise_fixed() else
                                                   [[np.log(self.noise_var_)]])), kernels,
-                                   (yo if self.n_missing_ == 0 else Yfull).reshape(shape), grad=False,
+                                   xpd.reshape(yo if self.n_missing_ == 0 else Yfull, shape), grad=False,
                                    eig=(self._vals, self._vecs))
         self.log_marginal_likelihood_value_ = float(lml)
         return self
@@ -390,7 +468,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         return self.fit(X[keep], Y.ravel()[keep])
 
     def _factorise(self, kernels):
-        self._Ks = [k(ax[:, None]) for k, ax in zip(kernels, self.axes_, strict=False)]
+        self._Ks = [self._dev(k(ax[:, None])) for k, ax in zip(kernels, self.axes_, strict=False)]
         self._vals, self._vecs = kron_eig(self._Ks)
         self._diag_inv = None
 
@@ -401,36 +479,34 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         eigen-solve) and :math:`S = (C^{-1})_{mm}`, the solution is
         :math:`x_o = v_o - (C^{-1} [0; u])_o` with :math:`v = C^{-1} [b; 0]`
         and :math:`S u = v_m`; the :math:`m \times m` system is solved by
-        Jacobi-preconditioned conjugate gradients.
+        Jacobi-preconditioned conjugate gradients. Runs in the namespace of ``B``.
         """
+        xp = get_namespace(B)
         obs = self._observed
         miss = ~obs
-        N = obs.size
+        N = int(obs.shape[0])
         noise = self.noise_var_
-        B = np.asarray(B, dtype=float)
 
         def solve_full(Z):
             return kron_solve_eig(self._vals, self._vecs, noise, Z)
 
-        Z = np.zeros((N,) + B.shape[1:])
-        Z[obs] = B
-        V = solve_full(Z)
-
-        def scatter_missing(U):
-            Z = np.zeros((N,) + U.shape[1:])
-            Z[miss] = U
+        def scatter(mask, U):
+            Z = xp.zeros((N, *U.shape[1:]), dtype=U.dtype, device=_device(U))
+            Z[mask] = U
             return Z
 
+        V = solve_full(scatter(obs, B))
+
         def matvec(U):
-            return solve_full(scatter_missing(U))[miss]
+            return solve_full(scatter(miss, U))[miss]
 
         if self._diag_inv is None:
-            W = 1.0 / (outer_all(self._vals).ravel() + noise)
+            W = 1.0 / (xp.reshape(outer_all(self._vals), (-1,)) + noise)
             self._diag_inv = kron_mvprod([Q * Q for Q in self._vecs], W)[miss]
         dinv = self._diag_inv
 
         def precond(R):
-            return R / (dinv if R.ndim == 1 else dinv[:, None])
+            return R / (dinv if R.ndim == 1 else xp.reshape(dinv, (-1, 1)))
 
         U, it, res = pcg(matvec, precond, V[miss], tol=self.cg_tol, max_iter=self.cg_max_iter)
         self.cg_n_iter_ = it
@@ -438,7 +514,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
             warnings.warn(f"Conjugate gradients stopped after cg_max_iter={self.cg_max_iter} iterations with relative "
                           f"residual {res:.3g} > cg_tol={self.cg_tol}; increase cg_max_iter.",
                           ConvergenceWarning, stacklevel=3)
-        return (V - solve_full(scatter_missing(U)))[obs]
+        return (V - solve_full(scatter(miss, U)))[obs]
 
     # ------------------------------------------------------------- dense path
     def _fit_dense(self, X, yn, kernels):
@@ -502,58 +578,68 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Query points (anywhere, not necessarily on the grid).
+            Query points (anywhere, not necessarily on the grid). The result
+            is returned in the namespace of ``X`` (NumPy for lists).
         return_std : bool, default=False
             Also return the posterior standard deviation (without the noise).
 
         Returns
         -------
-        y_mean : ndarray of shape (n_samples,)
+        y_mean : array of shape (n_samples,)
             Posterior mean.
-        y_std : ndarray of shape (n_samples,)
+        y_std : array of shape (n_samples,)
             Posterior standard deviation; only with ``return_std=True``.
         """
         check_is_fitted(self)
+        xp_in, numpy_in = _input_namespace(X)
+        X_in = X
+        if not numpy_in:
+            X = to_numpy(X)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         out_dtype = X.dtype
         X = X.astype(np.float64)
-        X.shape[1]
         prior_var = np.prod([k.diag(X[:, [d]]) for d, k in enumerate(self.kernels_)], axis=0)
         if not self.is_grid_:
             Ks = np.prod([k(X[:, [d]], self._Xtrain[:, [d]]) for d, k in enumerate(self.kernels_)], axis=0)
             mean = Ks @ self.alpha_
+            var = None
             if return_std:
                 V = np.linalg.solve(self._L, Ks.T)
                 var = np.maximum(prior_var - np.sum(V * V, axis=0), 0.0)
         else:
-            shape = self.grid_shape_
-            # chunk the queries so that memory stays O(N)
-            chunk = max(1, int(2e7 // max(int(np.prod(shape[:-1])), 1)))
-            mean = np.empty(X.shape[0])
-            var = np.empty(X.shape[0]) if return_std else None
-            A = self.alpha_.reshape(shape)
-            for start in range(0, X.shape[0], chunk):
-                sl = slice(start, start + chunk)
-                Kq = [k(X[sl, [d]], self.axes_[d][:, None]) for d, k in enumerate(self.kernels_)]
-                mean[sl] = _contract_rows(A, Kq)
-                if return_std:
-                    if self.n_missing_ == 0:
-                        B2 = [(K @ Q) ** 2 for K, Q in zip(Kq, self._vecs, strict=False)]
-                        W = 1.0 / (outer_all(self._vals) + self.noise_var_)
-                        red = _contract_rows(W, B2)
-                    else:
-                        m = Kq[0].shape[0]
-                        KT = np.empty((int(np.prod(shape)), m))
-                        for j in range(m):
-                            KT[:, j] = outer_all([K[j] for K in Kq]).ravel()
-                        KTo = KT[self._observed]
-                        sol = self._solve_observed(KTo)
-                        red = np.sum(KTo * sol, axis=0)
-                    var[sl] = np.maximum(prior_var[sl] - red, 0.0)
+            mean, var = self._predict_grid(X, prior_var, return_std)
         mean = mean * self._y_std + self._y_mean
-        if return_std:
-            return mean.astype(out_dtype), (np.sqrt(var) * self._y_std).astype(out_dtype)
-        return mean.astype(out_dtype)
+        out = [mean] + ([var ** 0.5 * self._y_std] if return_std else [])
+        out = [_to_namespace_of(v, X_in, numpy_in, out_dtype) for v in out]
+        return tuple(out) if return_std else out[0]
+
+    def _predict_grid(self, X, prior_var, return_std):
+        """Kronecker-structured posterior mean/variance in the fitted namespace (queries chunked, memory O(N))."""
+        xp = get_namespace(self._like)
+        shape = self.grid_shape_
+        chunk = max(1, int(2e7 // max(int(np.prod(shape[:-1])), 1)))
+        means, vars_ = [], []
+        A = xp.reshape(self.alpha_, shape)
+        W = 1.0 / (outer_all(self._vals) + self.noise_var_) if return_std and self.n_missing_ == 0 else None
+        for start in range(0, X.shape[0], chunk):
+            sl = slice(start, start + chunk)
+            Kq = [self._dev(k(X[sl, [d]], self.axes_[d][:, None])) for d, k in enumerate(self.kernels_)]
+            means.append(_contract_rows(A, Kq))
+            if return_std:
+                if W is not None:
+                    B2 = [(K @ Q) ** 2 for K, Q in zip(Kq, self._vecs, strict=False)]
+                    red = _contract_rows(W, B2)
+                else:
+                    m = int(Kq[0].shape[0])
+                    KT = xp.stack([xp.reshape(outer_all([K[j, :] for K in Kq]), (-1,)) for j in range(m)], axis=1)
+                    KTo = KT[self._observed]
+                    sol = self._solve_observed(KTo)
+                    red = xp.sum(KTo * sol, axis=0)
+                v = self._dev(prior_var[sl]) - red
+                vars_.append(xp.where(v > 0, v, xp.zeros_like(v)))
+        mean = xp.concat(means) if len(means) > 1 else means[0]
+        var = (xp.concat(vars_) if len(vars_) > 1 else vars_[0]) if return_std else None
+        return mean, var
 
     def log_marginal_likelihood(self, theta=None):
         """Log marginal likelihood of the training grid (exact, full grids or the dense path).
@@ -577,8 +663,9 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         return float(self._grid_lml(np.asarray(theta, float), self.kernels_, self._y_grid(), grad=False)[0])
 
     def _y_grid(self):
+        xp = get_namespace(self.alpha_)
         K = kron_mvprod(self._Ks, self.alpha_) + self.noise_var_ * self.alpha_
-        return K.reshape(self.grid_shape_)
+        return xp.reshape(K, self.grid_shape_)
 
     def _expected_failed_checks(self):
         return {}

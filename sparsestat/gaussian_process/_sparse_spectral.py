@@ -75,7 +75,7 @@ def mm_weight_update(w, t, q, *, prior="none", rho=0.0, theta=None, lam=None):
 
 
 def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none", max_iter=200, tol=1e-4,
-                            prune_tol=1e-6, rho=0.0, theta=None, lam=None):
+                            prune_tol=1e-6, rho=0.0, theta=None, lam=None, solver="mm"):
     r"""Learn the weights of a linear multiple kernel so that most are exactly zero.
 
     Minimises :math:`\ell(\alpha) = \tfrac12 y^\top C^{-1} y + \tfrac12 \log|C|`
@@ -116,6 +116,12 @@ def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none"
         ADMM consensus variable (with ``rho > 0``).
     lam : ndarray of shape (n_components,) or None, default=None
         ADMM dual variable (with ``rho > 0``).
+    solver : {"mm", "sca"}, default="mm"
+        ``"mm"``: the fixed point above. ``"sca"``: the paper's successive
+        convex approximation (linearised log-determinant, convex remainder
+        solved as a second-order cone program with cvxpy; see
+        :class:`SLIMKernelLearning`). Both never increase the objective
+        between pruning steps and reach the same stationary points.
 
     Returns
     -------
@@ -139,8 +145,14 @@ def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none"
     >>> int(np.argmax(w))
     1
     """
-    w, s2, n_iter, history, converged, change = _mm_weights(K_stack, y, weights, noise_var, prior, max_iter, tol,
-                                                            prune_tol, rho, theta, lam)
+    if solver not in ("mm", "sca"):
+        raise ValueError(f"solver must be 'mm' or 'sca', got {solver!r}.")
+    if solver == "sca":
+        from sparsestat.gaussian_process._sca import _sca_weights as run
+    else:
+        run = _mm_weights
+    w, s2, n_iter, history, converged, change = run(K_stack, y, weights, noise_var, prior, max_iter, tol, prune_tol,
+                                                    rho, theta, lam)
     if not converged:
         warnings.warn(f"Sparse weight learning stopped after max_iter={max_iter} iterations: the largest weight change "
                       f"{change:.3g} is above tol * max(weight) = {tol * max(w.max(), 1e-300):.3g}; increase max_iter "

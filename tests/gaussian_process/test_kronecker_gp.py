@@ -115,3 +115,39 @@ def test_missing_cells_few_cg_iterations_and_exact(rng):
     sk = GaussianProcessRegressor(C(1.0) * RBF([0.2, 0.2]) + WhiteKernel(0.01, "fixed"), alpha=1e-300,
                                   optimizer=None, normalize_y=True).fit(mesh[keep], Y.ravel()[keep])
     np.testing.assert_allclose(kg.predict(mesh[:40]), sk.predict(mesh[:40]), atol=1e-8)
+
+
+def test_more_error_cases(rng):
+    X, y, _ = _grid()
+    for bad in (-1.0, 0.0):
+        with pytest.raises(ValueError, match="noise_var"):
+            KroneckerGP(noise_var=bad).fit(X, y)
+    with pytest.raises(ValueError, match="noise_var_bounds"):
+        KroneckerGP(noise_var_bounds=(0.0, 1.0)).fit(X, y)
+    with pytest.raises(ValueError, match="noise_var_bounds"):
+        KroneckerGP(noise_var_bounds=(1.0, 0.5)).fit(X, y)
+    with pytest.raises(ValueError, match="duplicated rows"):
+        KroneckerGP().fit(np.vstack([X, X[:3]]), np.r_[y, y[:3]])
+    # scattered points: error names the grid shape spanned and the fix
+    with pytest.raises(ValueError, match=r"grid of shape \(30, 30\).*fit_grid"):
+        KroneckerGP().fit(rng.uniform(size=(30, 2)), np.zeros(30))
+    with pytest.raises(ValueError, match=r"grid of shape \(3, 4\)"):
+        KroneckerGP().fit_grid([np.arange(3.0), np.arange(4.0)], np.zeros((3, 5)))
+    kg = KroneckerGP(optimizer=None).fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        kg.predict(np.zeros((4, 3)))
+
+
+@pytest.mark.slow
+def test_512x512_grid_under_30_seconds():
+    # the scale target: 262,144 points (a dense kernel matrix would need 550 GB) in under 30 s on 2 cores
+    import time
+
+    n = 512
+    rng = np.random.default_rng(0)
+    ax = np.linspace(0, 1, n)
+    Y = np.sin(20 * ax)[:, None] * np.cos(7 * ax)[None, :] + 0.1 * rng.standard_normal((n, n))
+    start = time.perf_counter()
+    kg = KroneckerGP([C(1.0) * RBF(0.1), RBF(0.1)], noise_var=0.05, max_iter=50).fit_grid([ax, ax], Y)
+    assert time.perf_counter() - start < 30
+    assert kg.noise_var_ * kg._y_std**2 == pytest.approx(0.01, rel=0.05)
