@@ -109,7 +109,9 @@ def _cd_codes(X, D, pen, max_iter, tol, init):
     Z = np.zeros_like(Xy) if init is None else np.array(init, dtype=Xy.dtype, order="C", copy=True)
     n_iter = np.zeros(X.shape[0], dtype=np.int64)
     conv = np.zeros(X.shape[0], dtype=np.bool_)
-    cd_gram_batch(Xy, G, code, params.astype(Xy.dtype), Z, int(max_iter), float(tol), n_iter, conv)
+    # a relative move below a few ulps cannot be resolved in the working precision (float32)
+    tol = max(float(tol), 8.0 * float(np.finfo(Xy.dtype).eps))
+    cd_gram_batch(Xy, G, code, params.astype(Xy.dtype), Z, int(max_iter), tol, n_iter, conv)
     return Z, n_iter, conv
 
 
@@ -207,9 +209,10 @@ def sparse_encode_lq(X, dictionary, *, penalty="l1", alpha=1.0, solver="cd", ste
 
         Z = \arg\min_Z \tfrac12 \|X - Z D\|_F^2 + \sum_{i,j} R(Z_{ij}),
 
-    solved per signal by coordinate descent on the Gram matrix (``solver="cd"``: each update is
-    the penalty's exact prox with step :math:`1/G_{jj}`, so the codes are coordinate-wise global
-    minimisers) or by batched ISTA/FISTA (``"ista"``, the "neural" dynamics of Rentzeperis et al.,
+    solved per signal by working-set coordinate descent on the Gram matrix (``solver="cd"``: each
+    update is the penalty's exact prox with step :math:`1/G_{jj}`, so the codes are coordinate-wise
+    global minimisers; for ℓ1 and ℓ0 the support problem, quadratic once the support and signs are
+    fixed, is then solved exactly by Cholesky) or by batched ISTA/FISTA (``"ista"``, the "neural" dynamics of Rentzeperis et al.,
     and ``"fista"``, with gradient restart), whose products are GEMMs.
 
     Parameters
@@ -230,7 +233,9 @@ def sparse_encode_lq(X, dictionary, *, penalty="l1", alpha=1.0, solver="cd", ste
     max_iter : int, default=1000
         Maximum number of iterations (full sweeps for ``"cd"``).
     tol : float, default=1e-8
-        Stop a signal when :math:`\max_j|\Delta z_j| \le \mathrm{tol}\cdot\max_j|z_j|`.
+        Stop a signal when :math:`\max_j|\Delta z_j| \le \mathrm{tol}\cdot\max_j|z_j|` (for
+        ``"cd"``, :math:`\Delta z_j` is the move of coordinate :math:`j`'s exact prox at the codes;
+        ``tol`` is floored at 8 ulps of the working precision).
     n_nonzero : int or None, default=None
         Number of non-zeros for ``penalty="topk"``.
     hard_constant : {"prox", "sqrt"}, default="prox"
