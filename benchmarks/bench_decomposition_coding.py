@@ -106,10 +106,10 @@ def test_speed_same_run_ratio(benchmark, problem, case):
     print(info)
 
 
-@pytest.mark.parametrize("penalty", ["l1", "l0", "l1/2", "cel0"])
+@pytest.mark.parametrize("penalty", ["l1", "l0", "l1/2", "l2/3", "cel0", "mcp"])
 def test_lq_coding(benchmark, problem, penalty):
     X, D = problem
-    alpha = {"l1": ALPHA, "l0": 0.3, "l1/2": 0.5, "cel0": 0.3}[penalty]
+    alpha = float(_alpha_for_threshold(penalty, np.array([ALPHA]))[0])  # the same dead zone as the l1 case
 
     def fit():
         return sparse_encode_lq(X, D, penalty=penalty, alpha=alpha, tol=1e-6)
