@@ -248,3 +248,45 @@ def test_coder_omp(benchmark, problem, solver):
         coder = sk_decomposition.SparseCoder(D, transform_algorithm="omp", transform_n_nonzero_coefs=5)
     _run(benchmark, f"SparseCoder omp k=5, {N} x 64x256", solver, lambda: coder.transform(X),
          lambda Z: {"mean_l0": float(np.count_nonzero(Z) / len(Z))}, rounds=1)
+
+
+# ------------------------------------------------------------------ 5. units l1 needs (overcompleteness)
+def _mse_at_l0(X, D, penalty, target, steps=12):
+    lo, hi = 1e-3, 50.0
+    for _ in range(steps):
+        a = np.sqrt(lo * hi)
+        Z = sparse_encode_lq(X, D, penalty=penalty, alpha=a, max_iter=300, tol=1e-6)
+        lo, hi = (a, hi) if np.count_nonzero(Z) / len(X) > target else (lo, a)
+    return float(np.mean((X - Z @ D) ** 2))
+
+
+def test_units_l1_needs(benchmark):
+    """Rentzeperis et al.: l1 needs many more units than l0-type coding for the same error at fixed l0.
+
+    Dictionaries of M atoms learned with l1 on whitened 8x8 patches; every coder is tuned to mean
+    l0 = 6; ``l1_units_to_match_l0[i]`` is the M (log-interpolated) at which l1 reaches the error
+    that l0 has with ``sizes[i]`` atoms (inf: not within the sizes tried).
+    """
+    X = load_image_patches(8, 1500 if QUICK else 5000, random_state=2)
+    sizes = [32, 64, 128] if QUICK else [64, 128, 256, 512, 1024]
+    curves = {"l1": [], "l0": [], "cel0": []}
+
+    def run():
+        for M in sizes:
+            D = LqDictionaryLearning(M, penalty="l1", alpha=1.0, max_iter=2 if QUICK else 4,
+                                     random_state=0).fit(X).components_
+            for pen in curves:
+                curves[pen].append(_mse_at_l0(X, D, pen, 6.0))
+        return curves
+
+    if getattr(benchmark, "disabled", False):
+        run()
+    else:
+        benchmark.pedantic(run, rounds=1, iterations=1)
+    l1 = np.array(curves["l1"])
+    units = [float(np.exp(np.interp(-t, -l1, np.log(sizes)))) if l1.min() <= t else float("inf")
+             for t in curves["l0"]]
+    benchmark.extra_info.update({"case": "units at mean l0 = 6, patches", "solver": "sparsestat",
+                                 "sizes": sizes, "mse_l1": curves["l1"], "mse_l0": curves["l0"],
+                                 "mse_cel0": curves["cel0"], "l1_units_to_match_l0": units})
+    print(benchmark.extra_info)
