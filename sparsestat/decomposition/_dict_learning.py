@@ -257,6 +257,15 @@ class LqDictionaryLearning(_CodingMixin, TransformerMixin, BaseEstimator):
     n_features_in_ : int
         Number of features.
 
+    Notes
+    -----
+    Atom recovery on planted dictionaries depends mostly on the number of dictionary steps: with
+    48 atoms in 32 dimensions, k = 5, σ = 0.01 and 3,000 signals, ℓ1 with ``alpha=0.4``,
+    ``batch_size=32`` and 20 epochs recovers every atom at |cos| ≥ 0.95, while ``batch_size=256``
+    with 15 epochs stalls near 81 % (see the coding benchmark). With ``mask`` the learner is the
+    missing-data EM variant; the self-supervised masked objective of Chidambaram et al. (training
+    on hidden coordinates) is not implemented.
+
     References
     ----------
     .. [1] I. Rentzeperis, L. Calatroni, L. Perrinet, D. Prandi, "Beyond ℓ1 sparse coding in V1",

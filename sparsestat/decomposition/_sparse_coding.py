@@ -383,7 +383,8 @@ class LqSparseCoder(TransformerMixin, BaseEstimator):
         z(x) = \arg\min_z \tfrac12 \|x - z D\|_2^2 + \sum_j R(z_j).
 
     The thresholding (prox) operators are the shared ones of :mod:`sparsestat.penalties`. The
-    default solver is Gram-based coordinate descent in Numba (parallel over signals); ``"ista"``
+    default solver is Gram-based working-set coordinate descent in Numba (parallel over signals;
+    for ℓ1 and ℓ0 the support problem is then solved exactly); ``"ista"``
     reproduces the inference dynamics of Rentzeperis et al. (from :math:`z = 0`, step
     :math:`\eta`); ``"fista"`` adds momentum with adaptive restart (a package addition; for the
     nonconvex penalties it is a heuristic whose limit points are still prox fixed points).
