@@ -237,19 +237,32 @@ class MatchingPursuitCoder(TransformerMixin, BaseEstimator):
         return _pursuit(Xh, D, self.n_nonzero, self.residual_tol, self.orthogonal, self.nonnegative,
                         self.allow_reselect, self.max_iter), orig
 
-    def transform(self, X):
+    def transform(self, X, mask=None):
         """Codes of ``X``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Signals.
+        mask : array-like of bool of shape (n_samples, n_features) or None, default=None
+            Visible coordinates (True): each signal is coded from those only, on the dictionary
+            restricted to them (NumPy input).
 
         Returns
         -------
         codes : ndarray or CSR matrix of shape (n_samples, n_atoms)
             The codes.
         """
+        if mask is not None:
+            from sparsestat.decomposition._sparse_coding import _check_mask, _masked_apply
+
+            check_is_fitted(self)
+            Xh = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+            D = self.components_.astype(Xh.dtype, copy=False)
+            codes = _masked_apply(Xh, D, _check_mask(mask, Xh.shape), lambda Xv, Dv, _: _pursuit(
+                Xv, Dv, self.n_nonzero, self.residual_tol, self.orthogonal, self.nonnegative, self.allow_reselect,
+                self.max_iter)[0])[0]
+            return sp.csr_matrix(codes) if self.output == "sparse" else codes
         (codes, _, _, _), orig = self._run(X)
         if orig is not None:
             return asarray_like(codes, orig)

@@ -109,7 +109,9 @@ def _cd_codes(X, D, pen, max_iter, tol, init):
     Z = np.zeros_like(Xy) if init is None else np.array(init, dtype=Xy.dtype, order="C", copy=True)
     n_iter = np.zeros(X.shape[0], dtype=np.int64)
     conv = np.zeros(X.shape[0], dtype=np.bool_)
-    cd_gram_batch(Xy, G, code, params.astype(Xy.dtype), Z, int(max_iter), float(tol), n_iter, conv)
+    # a relative move below a few ulps cannot be resolved in the working precision (float32)
+    tol = max(float(tol), 8.0 * float(np.finfo(Xy.dtype).eps))
+    cd_gram_batch(Xy, G, code, params.astype(Xy.dtype), Z, int(max_iter), tol, n_iter, conv)
     return Z, n_iter, conv
 
 
@@ -191,6 +193,71 @@ def _encode(X, D, pen, solver, step, max_iter, tol, init):
     return _proximal_gradient(X, D, pen, step, max_iter, tol, solver == "fista", init)
 
 
+def _check_mask(mask, shape):
+    """Validate a visibility mask (True = visible coordinate) of the shape of ``X``."""
+    if mask is None:
+        return None
+    if sp.issparse(mask):
+        mask = mask.toarray()
+    m = np.asarray(mask)
+    if m.shape != tuple(shape):
+        raise ValueError(f"mask must have the shape of X {tuple(shape)} (True = visible coordinate), got {m.shape}.")
+    if m.dtype != np.bool_:
+        if not np.all((m == 0) | (m == 1)):
+            raise ValueError("mask must be boolean (True = visible coordinate, False = hidden) or 0/1.")
+        m = m.astype(bool)
+    return m
+
+
+def _mask_groups(mask):
+    """Rows sharing a visibility pattern: a list of (rows, visible columns)."""
+    _, inv = np.unique(np.packbits(mask, axis=1), axis=0, return_inverse=True)
+    inv = np.asarray(inv).ravel()
+    order = np.argsort(inv, kind="stable")
+    bounds = np.flatnonzero(np.diff(inv[order])) + 1
+    return [(rows, np.flatnonzero(mask[rows[0]])) for rows in np.split(order, bounds)]
+
+
+def _masked_apply(X, D, mask, code_fn):
+    """Codes from the visible coordinates only.
+
+    For each visibility pattern, ``code_fn(X_vis, D_vis, norms)`` codes the rows on the
+    dictionary restricted to the visible coordinates (atoms with no visible energy are left out
+    and get a zero code). Returns the codes and, per row, ``code_fn``'s iteration count and
+    convergence flag (when it returns them).
+    """
+    n, M = X.shape[0], D.shape[0]
+    Z = np.zeros((n, M), dtype=X.dtype)
+    n_iter = np.zeros(n, dtype=np.int64)
+    conv = np.ones(n, dtype=np.bool_)
+    for rows, vis in _mask_groups(mask):
+        if vis.size == 0:
+            continue
+        Dv = D[:, vis]
+        norms = np.linalg.norm(Dv, axis=1)
+        live = np.flatnonzero(norms > 1e-10 * norms.max())
+        if live.size == 0:
+            continue
+        out = code_fn(np.ascontiguousarray(X[np.ix_(rows, vis)]), np.ascontiguousarray(Dv[live]), norms[live])
+        if isinstance(out, tuple):
+            Zg, it, cv = out
+            n_iter[rows] = it
+            conv[rows] = cv
+        else:
+            Zg = out
+        Z[np.ix_(rows, live)] = Zg
+    return Z, n_iter, conv
+
+
+def _encode_masked(X, D, mask, make_pen, solver, step, max_iter, tol):
+    """:func:`_encode` from the visible coordinates (NumPy); ``make_pen(norms)`` builds the penalty."""
+    if step is None and solver != "cd":
+        # the Gram matrix of any restriction is dominated by the full one: one step serves all patterns
+        step = 1.0 / _lipschitz(D @ D.T)
+    return _masked_apply(X, D, mask, lambda Xv, Dv, nv: _encode(Xv, Dv, make_pen(nv), solver, step, max_iter, tol,
+                                                                None))
+
+
 def _warn_convergence(conv, solver, tol, max_iter):
     n_bad = int(np.size(conv) - np.count_nonzero(conv))
     if n_bad:
@@ -200,17 +267,18 @@ def _warn_convergence(conv, solver, tol, max_iter):
 
 
 def sparse_encode_lq(X, dictionary, *, penalty="l1", alpha=1.0, solver="cd", step=None, max_iter=1000, tol=1e-8,
-                     n_nonzero=None, hard_constant="prox", init=None, return_n_iter=False):
+                     n_nonzero=None, hard_constant="prox", init=None, mask=None, return_n_iter=False):
     r"""Sparse codes of ``X`` on a fixed dictionary with an ℓ1, ℓ0, ℓq, CEL0, ... penalty.
 
     .. math::
 
         Z = \arg\min_Z \tfrac12 \|X - Z D\|_F^2 + \sum_{i,j} R(Z_{ij}),
 
-    solved per signal by coordinate descent on the Gram matrix (``solver="cd"``: each update is
-    the penalty's exact prox with step :math:`1/G_{jj}`, so the codes are coordinate-wise global
-    minimisers) or by batched ISTA/FISTA (``"ista"``, the "neural" dynamics of Rentzeperis et al.,
-    and ``"fista"``, with gradient restart), whose products are GEMMs.
+    solved per signal by working-set coordinate descent on the Gram matrix (``solver="cd"``: each
+    update is the penalty's exact prox with step :math:`1/G_{jj}`, so the codes are coordinate-wise
+    global minimisers; for ℓ1 and ℓ0 the support problem, quadratic once the support and signs are
+    fixed, is then solved exactly by Cholesky) or by batched ISTA/FISTA (``"ista"``, the "neural"
+    dynamics of Rentzeperis et al., and ``"fista"``, with gradient restart), whose products are GEMMs.
 
     Parameters
     ----------
@@ -230,14 +298,21 @@ def sparse_encode_lq(X, dictionary, *, penalty="l1", alpha=1.0, solver="cd", ste
     max_iter : int, default=1000
         Maximum number of iterations (full sweeps for ``"cd"``).
     tol : float, default=1e-8
-        Stop a signal when :math:`\max_j|\Delta z_j| \le \mathrm{tol}\cdot\max_j|z_j|`.
+        Stop a signal when :math:`\max_j|\Delta z_j| \le \mathrm{tol}\cdot\max_j|z_j|` (for
+        ``"cd"``, :math:`\Delta z_j` is the move of coordinate :math:`j`'s exact prox at the codes;
+        ``tol`` is floored at 8 ulps of the working precision).
     n_nonzero : int or None, default=None
         Number of non-zeros for ``penalty="topk"``.
     hard_constant : {"prox", "sqrt"}, default="prox"
         ℓ0 threshold :math:`\sqrt{2\eta\alpha}` ("prox") or :math:`\sqrt{\eta\alpha}` (the
         reference code's convention).
     init : array-like of shape (n_samples, n_atoms) or None, default=None
-        Warm start.
+        Warm start (ignored with ``mask``).
+    mask : array-like of bool of shape (n_samples, n_features) or None, default=None
+        Visible coordinates (True). Each signal is then coded from its visible coordinates only,
+        on the dictionary restricted to them (``X[i, m_i]`` on ``dictionary[:, m_i]``; CEL0 uses
+        the restricted atom norms, atoms with no visible energy get a zero code); signals that
+        share a pattern are coded together. NumPy input only.
     return_n_iter : bool, default=False
         Also return the iterations per signal.
 
@@ -284,8 +359,16 @@ def sparse_encode_lq(X, dictionary, *, penalty="l1", alpha=1.0, solver="cd", ste
         D = xp.astype(asarray_like(D_host, X), X.dtype)
     else:
         D = D_host
-    pen = _make_penalty(penalty, alpha, norms, hard_constant, n_nonzero)
-    Z, n_iter, conv = _encode(X, D, pen, solver, step, max_iter, tol, init)
+    mask = _check_mask(mask, X.shape)
+    if mask is not None:
+        if not is_numpy_namespace(xp):
+            raise TypeError("mask is supported for NumPy input only; pass X as a NumPy array.")
+        Z, n_iter, conv = _encode_masked(X, D, mask,
+                                         lambda nv: _make_penalty(penalty, alpha, nv, hard_constant, n_nonzero),
+                                         solver, step, max_iter, tol)
+    else:
+        pen = _make_penalty(penalty, alpha, norms, hard_constant, n_nonzero)
+        Z, n_iter, conv = _encode(X, D, pen, solver, step, max_iter, tol, init)
     _warn_convergence(conv, solver, tol, max_iter)
     return (Z, n_iter) if return_n_iter else Z
 
@@ -300,7 +383,8 @@ class LqSparseCoder(TransformerMixin, BaseEstimator):
         z(x) = \arg\min_z \tfrac12 \|x - z D\|_2^2 + \sum_j R(z_j).
 
     The thresholding (prox) operators are the shared ones of :mod:`sparsestat.penalties`. The
-    default solver is Gram-based coordinate descent in Numba (parallel over signals); ``"ista"``
+    default solver is Gram-based working-set coordinate descent in Numba (parallel over signals;
+    for ℓ1 and ℓ0 the support problem is then solved exactly); ``"ista"``
     reproduces the inference dynamics of Rentzeperis et al. (from :math:`z = 0`, step
     :math:`\eta`); ``"fista"`` adds momentum with adaptive restart (a package addition; for the
     nonconvex penalties it is a heuristic whose limit points are still prox fixed points).
@@ -401,13 +485,16 @@ class LqSparseCoder(TransformerMixin, BaseEstimator):
         self.components_, _ = _check_dictionary(self.dictionary, X.shape[1], dtype=X.dtype)
         return self
 
-    def transform(self, X):
+    def transform(self, X, mask=None):
         """Sparse codes of ``X``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Signals.
+        mask : array-like of bool of shape (n_samples, n_features) or None, default=None
+            Visible coordinates (True): code each signal from those only (see
+            :func:`sparse_encode_lq`).
 
         Returns
         -------
@@ -423,7 +510,7 @@ class LqSparseCoder(TransformerMixin, BaseEstimator):
                              f"{self.n_features_in_} features as input.")
         Z = sparse_encode_lq(X, self.components_, penalty=self.penalty, alpha=self.alpha, solver=self.solver,
                              step=self.step, max_iter=self.max_iter, tol=self.tol, n_nonzero=self.n_nonzero,
-                             hard_constant=self.hard_constant)
+                             hard_constant=self.hard_constant, mask=mask)
         if self.output == "sparse" and isinstance(Z, np.ndarray):
             return sp.csr_matrix(Z)
         return Z

@@ -100,3 +100,15 @@ def test_mp_dictionary_learning_recovers_atoms(update):
     assert frac >= (0.95 if update == "ksvd" else 0.9)  # MOD converges slower to the last atoms
     assert est.mean_l0_ <= 5
     assert est.fvu_curve_[-1] < 0.05
+
+
+def test_masked_coder_equals_restricted_dictionary():
+    D, rng = _dict(30, 12, 7)
+    X = rng.standard_normal((15, 12))
+    mask = rng.random(X.shape) > 0.25
+    for orthogonal in (True, False):
+        Z = MatchingPursuitCoder(D, n_nonzero=3, orthogonal=orthogonal).fit(X).transform(X, mask=mask)
+        for i in range(len(X)):
+            v = mask[i]
+            ref = matching_pursuit(X[i:i + 1, v], D[:, v], n_nonzero=3, orthogonal=orthogonal)
+            np.testing.assert_allclose(Z[i], ref[0], atol=1e-12)
