@@ -13,7 +13,11 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sparsestat.decomposition._sparse_coding import _check_dictionary, _fixed_dictionary_xfails
+from sparsestat.decomposition._sparse_coding import (
+    _check_dictionary,
+    _fixed_dictionary_check_params,
+    _fixed_dictionary_xfails,
+)
 from sparsestat.utils._array_api import asarray_like, get_namespace, is_numpy_namespace, to_numpy
 
 __all__ = ["MatchingPursuitCoder", "matching_pursuit"]
@@ -337,3 +341,6 @@ class MatchingPursuitCoder(TransformerMixin, BaseEstimator):
 
     def _expected_failed_checks(self):
         return _fixed_dictionary_xfails()
+
+    def _per_check_params(self):
+        return _fixed_dictionary_check_params()

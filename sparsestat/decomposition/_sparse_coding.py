@@ -552,18 +552,36 @@ class LqSparseCoder(TransformerMixin, BaseEstimator):
     def _expected_failed_checks(self):
         return _fixed_dictionary_xfails()
 
+    def _per_check_params(self):
+        return _fixed_dictionary_check_params()
+
+
+# Width (n_features) of the data each scikit-learn check fits on; a fixed dictionary fixes n_features, so the
+# common test gives these checks a dictionary of their width, as scikit-learn does for its own SparseCoder.
+_CHECK_WIDTHS = {
+    "check_fit2d_1feature": 1,
+    "check_estimators_fit_returns_self": 2, "check_estimators_overwrite_params": 2, "check_fit_check_is_fitted": 2,
+    "check_fit_idempotent": 2, "check_n_features_in": 2, "check_readonly_memmap_input": 2,
+    "check_n_features_in_after_fitting": 4, "check_positive_only_tag_during_fit": 4,
+    "check_estimators_dtypes": 5,
+}
+_CHECKS_OF_WIDTH_3 = [
+    "check_dict_unchanged", "check_dont_overwrite_parameters", "check_estimators_nan_inf", "check_estimators_pickle",
+    "check_estimators_pickle(readonly_memmap=True)", "check_f_contiguous_array_estimator", "check_fit2d_predict1d",
+    "check_fit_score_takes_y", "check_methods_sample_order_invariance", "check_methods_subset_invariance",
+    "check_pipeline_consistency", "check_transformer_data_not_an_array", "check_transformer_general",
+    "check_transformer_general(readonly_memmap=True)", "check_transformer_n_iter", "check_transformer_preserve_dtypes",
+]
+
+
+def _fixed_dictionary_check_params(n_atoms=5, seed=0):
+    """Per-check dictionaries of each check's data width (see ``tests/test_common.py``)."""
+    rng = np.random.default_rng(seed)
+    widths = {**dict.fromkeys(_CHECKS_OF_WIDTH_3, 3), **_CHECK_WIDTHS}
+    return {name: {"dictionary": rng.standard_normal((n_atoms, w)).round(3).tolist()} for name, w in widths.items()}
+
 
 def _fixed_dictionary_xfails():
-    reason = ("a fixed dictionary fixes n_features (10 here); scikit-learn runs this check on its own SparseCoder "
-              "with a per-check dictionary of the check's width, which the common test cannot do")
-    names = ["check_dict_unchanged", "check_dont_overwrite_parameters", "check_estimators_dtypes",
-             "check_estimators_fit_returns_self", "check_estimators_nan_inf", "check_estimators_overwrite_params",
-             "check_estimators_pickle", "check_estimators_pickle(readonly_memmap=True)",
-             "check_f_contiguous_array_estimator", "check_fit2d_1feature", "check_fit2d_predict1d",
-             "check_fit_check_is_fitted", "check_fit_idempotent", "check_fit_score_takes_y",
-             "check_methods_sample_order_invariance", "check_methods_subset_invariance", "check_n_features_in",
-             "check_n_features_in_after_fitting", "check_pipeline_consistency", "check_positive_only_tag_during_fit",
-             "check_readonly_memmap_input", "check_transformer_data_not_an_array", "check_transformer_general",
-             "check_transformer_general(readonly_memmap=True)", "check_transformer_n_iter",
-             "check_transformer_preserve_dtypes"]
-    return dict.fromkeys(names, reason)
+    # fit is stateless (it validates the dictionary): max_iter bounds each transform's iterations, so there is
+    # no n_iter_ after fit (sparse_encode_lq(return_n_iter=True) returns the per-signal counts)
+    return {"check_transformer_n_iter": "fit is stateless and runs no iterations; max_iter bounds transform's"}

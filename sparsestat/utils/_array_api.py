@@ -15,8 +15,9 @@ def get_namespace(*arrays):
     Parameters
     ----------
     *arrays : array-like
-        Arrays (NumPy, CuPy, ``array_api_strict``...). Python scalars, lists and
-        ``None`` are ignored.
+        Arrays (NumPy, CuPy, ``array_api_strict``...). Objects that are not array-API
+        arrays (Python scalars, lists, ``None``, scipy.sparse matrices, DataFrames, objects
+        with only ``__array__``) are ignored: they are NumPy input.
 
     Returns
     -------
@@ -32,7 +33,7 @@ def get_namespace(*arrays):
     """
     import array_api_compat
 
-    arrays = [a for a in arrays if a is not None and not isinstance(a, (int, float, complex, list, tuple))]
+    arrays = [a for a in arrays if array_api_compat.is_array_api_obj(a)]
     if not arrays:
         return array_api_compat.array_namespace(np.empty(0))
     return array_api_compat.array_namespace(*arrays)
