@@ -208,8 +208,10 @@ def test_atom_recovery(benchmark, recovery_data, learner):
                                                      tol=1e-8, random_state=0).fit(X)
     else:
         def fit():
+            # early stopping off: with its defaults scikit-learn stops after 2 of the 60 epochs here
             return sk_decomposition.MiniBatchDictionaryLearning(48, alpha=0.4, batch_size=64, max_iter=epochs,
                                                                 fit_algorithm="cd", transform_algorithm="lasso_cd",
+                                                                max_no_improvement=None, tol=0.0,
                                                                 random_state=0).fit(X)
     est = fit()  # also the warm-up
     mean_cos, frac = dictionary_recovery_score(D0, est.components_)
