@@ -103,7 +103,7 @@ def test_kron(benchmark, kron_problem, solver):
     if solver.startswith("krosbl"):
         from sparsestat.bayes import KroneckerSBL
 
-        est = KroneckerSBL(solver.split("-")[1], noise_var=s2)
+        est = KroneckerSBL(method=solver.split("-")[1], noise_variance=s2)
         fit = _quiet(lambda: est.fit(F, y).coef_)
         rounds = 3
     else:
@@ -113,7 +113,7 @@ def test_kron(benchmark, kron_problem, solver):
         if solver == "classic-sbl-em":
             from sparsestat.bayes import SparseBayesianLearning
 
-            est = SparseBayesianLearning(update="em", noise_var=s2, fit_intercept=False, max_iter=150)
+            est = SparseBayesianLearning(solver="em", noise_variance=s2, fit_intercept=False, max_iter=150)
         elif solver == "sklearn-omp":
             from sklearn.linear_model import OrthogonalMatchingPursuit
 

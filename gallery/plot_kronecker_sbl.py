@@ -41,7 +41,7 @@ for snr in snrs:
     for trial in range(2):
         F, y, x, s2 = make_kronecker_sparse(snr_db=snr, random_state=trial)
         for m in methods:
-            errs[m].append(nmse(KroneckerSBL(m, noise_var=s2).fit(F, y).coef_, x))
+            errs[m].append(nmse(KroneckerSBL(method=m, noise_variance=s2).fit(F, y).coef_, x))
     for m in methods:
         curves[m].append(np.mean(errs[m]))
 
@@ -58,11 +58,11 @@ for n_i in sizes:
     F, y, x, s2 = make_kronecker_sparse([(m_i, n_i)] * 3, 2, snr_db=25, random_state=0)
     for m in ("svd", "am"):
         t0 = time.perf_counter()
-        KroneckerSBL(m, noise_var=s2).fit(F, y)
+        KroneckerSBL(method=m, noise_variance=s2).fit(F, y)
         times[m].append(time.perf_counter() - t0)
     Phi = KroneckerOperator(F).todense()
     t0 = time.perf_counter()
-    SparseBayesianLearning(update="em", noise_var=s2, fit_intercept=False, max_iter=150).fit(Phi, y)
+    SparseBayesianLearning(solver="em", noise_variance=s2, fit_intercept=False, max_iter=150).fit(Phi, y)
     times["classic"].append(time.perf_counter() - t0)
 
 fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4))
