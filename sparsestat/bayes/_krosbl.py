@@ -55,14 +55,20 @@ def _is_complex(a):
 
 def _check_factors(factors, y_len=None):
     if len(factors) == 0:
-        raise ValueError("X must contain at least one factor matrix (got an empty list).")
+        raise ValueError("the dictionaries must contain at least one factor matrix (got an empty list).")
     out = []
+    import scipy.sparse as sp
+
     for i, A in enumerate(factors):
+        if sp.issparse(A):
+            raise TypeError(f"factor {i} of the dictionaries is a scipy.sparse matrix; the Kronecker E-step "
+                            f"eigendecomposes each factor densely: pass factor {i} as a dense array (A.toarray()).")
         xp = get_namespace(A)
         if is_numpy_namespace(xp):
             A = np.asarray(A)
             if not (np.issubdtype(A.dtype, np.number)):
-                raise TypeError(f"factor {i} must be a numeric array, got dtype {A.dtype}.")
+                raise TypeError(f"factor {i} of the dictionaries must be a numeric (real or complex) array, got "
+                                f"dtype {A.dtype}; convert it with numpy.asarray(A, dtype=float).")
             if not np.iscomplexobj(A):
                 A = A.astype(np.float64)
         if A.ndim != 2:
@@ -74,15 +80,17 @@ def _check_factors(factors, y_len=None):
             raise ValueError(f"factor {i} contains NaN or infinity; pass finite values.")
         zero = np.flatnonzero(np.sum(np.abs(host) ** 2, axis=0) == 0)
         if zero.size:
-            raise ValueError(f"factor {i} has all-zero columns {zero[:10].tolist()}: the coefficients of every "
-                             "Kronecker column built from them are not identifiable. Drop those columns.")
+            raise ValueError(f"factor {i} of the dictionaries has all-zero columns {zero[:10].tolist()}: the "
+                             "coefficients of every Kronecker column built from them are not identifiable. Drop "
+                             "those columns (and the matching entries of x).")
         out.append(A)
     if y_len is not None:
         m = int(np.prod([A.shape[0] for A in out]))
         if m != y_len:
             shapes = " x ".join(str(A.shape[0]) for A in out)
-            raise ValueError(f"the factor row counts ({shapes} = {m}) do not match len(y) = {y_len}; y must have "
-                             "prod(M_i) entries, in the C order of numpy.kron.")
+            raise ValueError(f"the factor row counts of the dictionaries ({shapes} = {m}) do not match len(y) = "
+                             f"{y_len}; y must have prod(M_i) entries, in the C order of numpy.kron (check the "
+                             "factor order and shapes, or pass the matching y).")
     return out
 
 

@@ -413,8 +413,15 @@ class SparseBayesianLearning(RegressorMixin, BaseEstimator):
         return {"check_complex_data": "complex data is supported (complex SBL), so it is not rejected"}
 
     def _validate_xy(self, X, y):
+        import scipy.sparse as sp
+
         from sparsestat.bayes._krosbl import _is_complex, _namespace
 
+        if sp.issparse(X):
+            kind = "complex " if np.issubdtype(X.dtype, np.complexfloating) else ""
+            raise TypeError(f"X is a {kind}scipy.sparse matrix; SparseBayesianLearning needs a dense design "
+                            "(its solvers factorise Gram blocks of the active columns, and complex data is "
+                            "only handled on the dense path): pass X.toarray().")
         xp = _namespace(X, y)
         if not is_numpy_namespace(xp):
             if X.ndim != 2:
@@ -424,9 +431,7 @@ class SparseBayesianLearning(RegressorMixin, BaseEstimator):
                                  f"{X.shape[0]}, got {tuple(y.shape)}.")
             self.n_features_in_ = X.shape[1]
             return xp, X, y
-        import scipy.sparse as sp
-
-        if not sp.issparse(X) and (_is_complex(X) or _is_complex(y)):
+        if _is_complex(X) or _is_complex(y):
             X = np.asarray(X, dtype=np.complex128)
             y = np.asarray(y, dtype=np.complex128)
             if X.ndim != 2:

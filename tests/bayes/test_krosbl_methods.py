@@ -122,10 +122,8 @@ def test_dictionaries_api_fit_transform_predict():
     """KroneckerSBL(dictionaries=[A1, A2, A3]).fit(y): same result as fit(factors, y); transform gives (x, support)."""
     F, y, x, s2 = make_kronecker_sparse(random_state=4)
     ref = KroneckerSBL(method="am", noise_variance=s2).fit(F, y)
-    for call in ("positional", "keyword", "none"):
-        est = KroneckerSBL(dictionaries=F, method="am", noise_variance=s2)
-        est = {"positional": lambda: est.fit(y), "keyword": lambda: est.fit(y=y),
-               "none": lambda: est.fit(None, y)}[call]()
+    for args, kwargs in (((y,), {}), ((), {"y": y}), ((None, y), {})):  # fit(y), fit(y=y), fit(None, y)
+        est = KroneckerSBL(dictionaries=F, method="am", noise_variance=s2).fit(*args, **kwargs)
         np.testing.assert_allclose(est.coef_, ref.coef_)
     xh, supp = est.transform()
     np.testing.assert_allclose(xh, ref.coef_)
@@ -171,6 +169,12 @@ def test_errors():
         KroneckerSBL(method="am", block_sparse={5: 0.5}).fit(F, y)
     with pytest.raises(ValueError, match="2-D"):
         KroneckerSBL().fit([F[0], np.ones((3, 4, 2))], y)
+    import scipy.sparse as sp
+
+    with pytest.raises(TypeError, match="factor 1 .*scipy.sparse.*toarray"):
+        KroneckerSBL(dictionaries=[F[0], sp.csr_matrix(F[1]), F[2]]).fit(y)
+    with pytest.raises(TypeError, match="factor 0 .*numeric"):
+        KroneckerSBL(dictionaries=[F[0].astype(str), F[1], F[2]]).fit(y)
     est = KroneckerSBL(noise_variance=s2).fit(F, y)
     with pytest.raises(ValueError, match="prod\\(N_i\\)"):
         est.predict([F[0], F[1]])
@@ -178,16 +182,26 @@ def test_errors():
         KroneckerSBL(max_iter=2).fit(F, y)
 
 
-@pytest.mark.parametrize("method", ["svd", "am"])
-def test_array_api_strict_matches_numpy(method):
+@pytest.mark.parametrize("method, block_sparse, complex_data", [
+    ("svd", False, False), ("am", False, False), ("single_pass", False, False), ("classic", False, False),
+    ("am", {0: 0.5}, False), ("svd", False, True)])
+def test_array_api_strict_matches_numpy(method, block_sparse, complex_data):
+    """Every KroSBL variant runs its dense algebra in the input's namespace (array_api_strict on CPU)."""
     xp = pytest.importorskip("array_api_strict")
-    F, y, x, s2 = make_kronecker_sparse(((6, 10), (7, 10)), 2, random_state=0)
-    ref = KroneckerSBL(method=method, noise_variance=s2).fit(F, y)
-    est = KroneckerSBL(method=method, noise_variance=s2).fit([xp.asarray(A) for A in F], xp.asarray(y))
+    F, y, x, s2 = make_kronecker_sparse(((6, 10), (7, 10)), 2, complex_data=complex_data, random_state=0)
+    kw = dict(method=method, block_sparse=block_sparse, noise_variance=s2)
+    ref = KroneckerSBL(**kw).fit(F, y)
+    est = KroneckerSBL(**kw).fit([xp.asarray(A) for A in F], xp.asarray(y))
     assert type(est.coef_).__module__.startswith("array_api_strict")
     np.testing.assert_allclose(np.asarray(est.coef_), ref.coef_, atol=1e-10)
     pred = est.predict([xp.asarray(A) for A in F])
+    assert type(pred).__module__.startswith("array_api_strict")
     np.testing.assert_allclose(np.asarray(pred), ref.predict(F), atol=1e-10)
+    if method == "svd":  # the dictionaries API on array_api_strict
+        est2 = KroneckerSBL([xp.asarray(A) for A in F], **kw).fit(xp.asarray(y))
+        xh, supp = est2.transform()
+        assert type(xh).__module__.startswith("array_api_strict")
+        np.testing.assert_allclose(np.asarray(xh), ref.coef_, atol=1e-10)
 
 
 @pytest.mark.gpu

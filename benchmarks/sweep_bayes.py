@@ -1,0 +1,238 @@
+"""He & Joseph's KroSBL sweep: NMSE, support recovery and CPU time vs SNR and vs number of measurements.
+
+The authors' configuration (spec ``sparse_bayes.md`` §2.9): three Gaussian factors with 15 columns,
+``M = M1 x 12 x 15`` measurements, ``K = 3`` non-zeros per factor (x = x1 ⊗ x2 ⊗ x3, 27 non-zeros
+out of N = 3375), noise variance ``(||y_clean||²/M) / 10^(SNR/10)`` (known to the SBL methods, as in
+the paper). Two sweeps:
+
+1. SNR ∈ {5, 10, 15, 20, 25, 30} dB at M1 = 8;
+2. M1 ∈ {6, 8, 10, 12, 14} at SNR = 25 dB.
+
+Methods: SVD-KroSBL and AM-KroSBL (``sparsestat.bayes.KroneckerSBL``), classic SBL on the full
+M x N dictionary (``SparseBayesianLearning(solver="em")``, the paper's baseline, 150 EM iterations),
+scikit-learn's ``ARDRegression`` (defaults, learns its own noise), ``OrthogonalMatchingPursuit`` with
+the oracle sparsity 27, and ``Lasso`` at the universal threshold
+``alpha = sigma sqrt(2 log N / M) * rms column norm / sqrt(M)``. Support recovery is
+``|S ∩ Ŝ| / |S ∪ Ŝ|`` with ``Ŝ = {|x̂| > 1e-3 max |x̂|}``; time is ``time.process_time()`` of the fit
+alone (one BLAS thread; building the dense dictionary for the baselines is not counted).
+
+Usage::
+
+    python benchmarks/sweep_bayes.py                 # full run, writes benchmarks/results/sweep_bayes.{csv,md}
+    python benchmarks/sweep_bayes.py --part fast     # only the KroSBL/OMP/Lasso part (run both parts in parallel)
+    python benchmarks/sweep_bayes.py --part slow     # only classic SBL and ARD
+    python benchmarks/sweep_bayes.py --report        # merge the CSV parts into the markdown table
+    SPARSESTAT_BENCH_QUICK=1 python benchmarks/sweep_bayes.py   # tiny smoke run (< 60 s), nothing written
+
+Trial counts (full run): 100 trials per point for the KroSBL methods, ``--baseline-trials`` (default
+30) for OMP and Lasso and ``--slow-trials`` (default 4) for classic SBL and ARD, whose fits take
+10-20 s each on the full 1440 x 3375 to 2520 x 3375 dictionary (a 2-core machine cannot run 1000 of
+them in a session); the trial seeds are shared, so the slow baselines see the first trials of every
+point.
+"""
+
+import argparse
+import csv
+import glob
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+
+QUICK = os.environ.get("SPARSESTAT_BENCH_QUICK") == "1"
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS = os.path.join(HERE, "results")
+FAST = ("krosbl-svd", "krosbl-am", "omp", "lasso")
+SLOW = ("classic-sbl-em", "sklearn-ard")
+FIELDS = ["sweep", "m1", "snr_db", "trial", "method", "nmse", "support_recovery", "nnz", "seconds"]
+
+
+def _settings(quick):
+    if quick:
+        return [("snr", 4, s) for s in (10, 25)] + [("m", m, 25) for m in (3, 5)]
+    return [("snr", 8, s) for s in (5, 10, 15, 20, 25, 30)] + [("m", m, 25) for m in (6, 8, 10, 12, 14)]
+
+
+def _problem(m1, snr_db, trial, quick):
+    from sparsestat.datasets import make_kronecker_sparse
+
+    shapes = ((m1, 6), (5, 6), (6, 6)) if quick else ((m1, 15), (12, 15), (15, 15))
+    return make_kronecker_sparse(shapes, 2 if quick else 3, snr_db=snr_db, random_state=1000 * m1 + trial)
+
+
+def _metrics(xh, x):
+    xh = np.asarray(xh, dtype=float)
+    nmse = float(np.sum((xh - x) ** 2) / np.sum(x**2))
+    amax = np.abs(xh).max()
+    s_hat = set(np.flatnonzero(np.abs(xh) > 1e-3 * amax)) if amax > 0 else set()
+    s = set(np.flatnonzero(x))
+    return nmse, len(s & s_hat) / max(len(s | s_hat), 1), len(s_hat)
+
+
+def _fit(method, F, y, s2, Phi, k):
+    """Return the estimate of x (the fit alone is timed by the caller)."""
+    if method.startswith("krosbl"):
+        from sparsestat.bayes import KroneckerSBL
+
+        return KroneckerSBL(dictionaries=F, method=method.split("-")[1], noise_variance=s2).fit(y).coef_
+    if method == "classic-sbl-em":
+        from sparsestat.bayes import SparseBayesianLearning
+
+        return SparseBayesianLearning(solver="em", noise_variance=s2, fit_intercept=False, max_iter=150).fit(
+            Phi, y).coef_
+    if method == "sklearn-ard":
+        from sklearn.linear_model import ARDRegression
+
+        return ARDRegression(fit_intercept=False).fit(Phi, y).coef_
+    if method == "omp":
+        from sklearn.linear_model import OrthogonalMatchingPursuit
+
+        return OrthogonalMatchingPursuit(n_nonzero_coefs=k, fit_intercept=False).fit(Phi, y).coef_
+    if method == "lasso":
+        from sklearn.linear_model import Lasso
+
+        n = Phi.shape[0]
+        alpha = np.sqrt(s2) * np.sqrt(2 * np.log(Phi.shape[1]) / n) * np.sqrt(np.mean(np.sum(Phi**2, axis=0)) / n)
+        return Lasso(alpha=alpha, fit_intercept=False, max_iter=5000).fit(Phi, y).coef_
+    raise ValueError(f"unknown method {method!r}")
+
+
+def run_sweep(methods, trials, *, quick=False, out_csv=None, verbose=True):
+    """Run the sweep for ``methods`` with ``trials[method]`` trials per point; return the rows."""
+    from threadpoolctl import threadpool_limits
+
+    from sparsestat.bayes import KroneckerOperator
+
+    rows = []
+    writer = None
+    fh = None
+    if out_csv:
+        fh = open(out_csv, "w", newline="")  # noqa: SIM115 (closed below)
+        writer = csv.DictWriter(fh, FIELDS)
+        writer.writeheader()
+    # warm-up (imports, first-call overheads) outside the timings
+    F, y, x, s2 = _problem(4, 25, 0, True)
+    with warnings.catch_warnings(), threadpool_limits(1):
+        warnings.simplefilter("ignore")
+        for m in methods:
+            _fit(m, F, y, s2, KroneckerOperator(F).todense(), int(np.sum(x != 0)))
+    try:
+        for sweep, m1, snr in _settings(quick):
+            n_max = max(trials[m] for m in methods)
+            for t in range(n_max):
+                F, y, x, s2 = _problem(m1, snr, t, quick)
+                Phi = None
+                for m in methods:
+                    if t >= trials[m]:
+                        continue
+                    if Phi is None and not m.startswith("krosbl"):
+                        Phi = KroneckerOperator(F).todense()
+                    with warnings.catch_warnings(), threadpool_limits(1):
+                        warnings.simplefilter("ignore")
+                        t0 = time.process_time()
+                        xh = _fit(m, F, y, s2, Phi, int(np.sum(x != 0)))
+                        dt = time.process_time() - t0
+                    nmse, sr, nnz = _metrics(xh, x)
+                    row = dict(sweep=sweep, m1=m1, snr_db=snr, trial=t, method=m, nmse=nmse,
+                               support_recovery=sr, nnz=nnz, seconds=dt)
+                    rows.append(row)
+                    if writer:
+                        writer.writerow(row)
+                if fh:
+                    fh.flush()
+            if verbose:
+                print(f"done {sweep} M1={m1} SNR={snr}", flush=True)
+    finally:
+        if fh:
+            fh.close()
+    return rows
+
+
+def summarise(rows):
+    """Mean NMSE (and its median), support recovery and seconds per (sweep, point, method)."""
+    out = {}
+    for r in rows:
+        key = (r["sweep"], int(r["m1"]), float(r["snr_db"]), r["method"])
+        out.setdefault(key, []).append(r)
+    table = []
+    for (sweep, m1, snr, m), rs in sorted(out.items()):
+        nm = np.array([float(r["nmse"]) for r in rs])
+        table.append(dict(sweep=sweep, m1=m1, snr_db=snr, method=m, trials=len(rs), nmse_mean=nm.mean(),
+                          nmse_median=float(np.median(nm)),
+                          support_recovery=np.mean([float(r["support_recovery"]) for r in rs]),
+                          seconds=np.mean([float(r["seconds"]) for r in rs])))
+    return table
+
+
+def _markdown(table):
+    methods = [m for m in FAST[:2] + SLOW + FAST[2:] if any(r["method"] == m for r in table)]
+    lines = []
+    for sweep, title, col in (("snr", "NMSE (mean over trials) vs SNR, M1 = 8", "snr_db"),
+                              ("m", "NMSE (mean over trials) vs M1, SNR = 25 dB", "m1")):
+        pts = sorted({r[col] for r in table if r["sweep"] == sweep})
+        if not pts:
+            continue
+        for metric, label, fmt in (("nmse_mean", "mean NMSE", "{:.2e}"), ("nmse_median", "median NMSE", "{:.2e}"),
+                                   ("support_recovery", "support recovery", "{:.3f}"),
+                                   ("seconds", "CPU seconds per fit", "{:.3g}")):
+            lines.append(f"\n### {label} vs {'SNR (dB)' if sweep == 'snr' else 'M1'}"
+                         f" ({'M1 = 8' if sweep == 'snr' else 'SNR = 25 dB'})\n")
+            lines.append("| method (trials) | " + " | ".join(f"{p:g}" for p in pts) + " |")
+            lines.append("|---|" + "---|" * len(pts))
+            for m in methods:
+                cells = []
+                ntr = set()
+                for p in pts:
+                    r = [r for r in table if r["sweep"] == sweep and r[col] == p and r["method"] == m]
+                    cells.append(fmt.format(r[0][metric]) if r else "–")
+                    ntr.update(x["trials"] for x in r)
+                lines.append(f"| {m} ({'/'.join(str(n) for n in sorted(ntr))}) | " + " | ".join(cells) + " |")
+        del title
+    return "\n".join(lines)
+
+
+def report(pattern=None, out_md=None):
+    """Merge the CSV parts into ``benchmarks/results/sweep_bayes.md``; return (table, markdown)."""
+    pattern = pattern or os.path.join(RESULTS, "sweep_bayes*.csv")
+    out_md = out_md or os.path.join(RESULTS, "sweep_bayes.md")
+    rows = []
+    for path in sorted(glob.glob(pattern)):
+        with open(path) as fh:
+            rows.extend(csv.DictReader(fh))
+    table = summarise(rows)
+    md = ("# KroSBL sweep (He & Joseph's configuration)\n\nGenerated by `python benchmarks/sweep_bayes.py`; "
+          "see its docstring for the protocol. CPU seconds are `time.process_time()` of the fit, one BLAS "
+          "thread, on the 2-core development machine.\n" + _markdown(table) + "\n")
+    with open(out_md, "w") as fh:
+        fh.write(md)
+    return table, md
+
+
+def main(argv=None):
+    sys.path.insert(0, os.path.dirname(HERE))  # the checkout's sparsestat when run as a script
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--part", choices=["all", "fast", "slow"], default="all")
+    ap.add_argument("--trials", type=int, default=100)
+    ap.add_argument("--baseline-trials", type=int, default=30)
+    ap.add_argument("--slow-trials", type=int, default=4)
+    ap.add_argument("--report", action="store_true", help="only merge the CSVs into the markdown table")
+    args = ap.parse_args(argv)
+    if QUICK:
+        methods = FAST + SLOW
+        rows = run_sweep(methods, dict.fromkeys(methods, 2), quick=True, verbose=False)
+        print(_markdown(summarise(rows)))
+        return
+    os.makedirs(RESULTS, exist_ok=True)
+    if not args.report:
+        methods = {"all": FAST + SLOW, "fast": FAST, "slow": SLOW}[args.part]
+        trials = {"krosbl-svd": args.trials, "krosbl-am": args.trials, "omp": args.baseline_trials,
+                  "lasso": args.baseline_trials, "classic-sbl-em": args.slow_trials, "sklearn-ard": args.slow_trials}
+        run_sweep(methods, trials, out_csv=os.path.join(RESULTS, f"sweep_bayes_{args.part}.csv"))
+    _, md = report()
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
