@@ -49,10 +49,13 @@ SLOW = ("classic-sbl-em", "sklearn-ard")
 FIELDS = ["sweep", "m1", "snr_db", "trial", "method", "nmse", "support_recovery", "nnz", "seconds"]
 
 
-def _settings(quick):
+def _settings(quick, sweeps=("snr", "m")):
     if quick:
-        return [("snr", 4, s) for s in (10, 25)] + [("m", m, 25) for m in (3, 5)]
-    return [("snr", 8, s) for s in (5, 10, 15, 20, 25, 30)] + [("m", m, 25) for m in (6, 8, 10, 12, 14)]
+        pts = {"snr": [("snr", 4, s) for s in (10, 25)], "m": [("m", m, 25) for m in (3, 5)]}
+    else:
+        pts = {"snr": [("snr", 8, s) for s in (30, 25, 20, 15, 10, 5)],
+               "m": [("m", m, 25) for m in (14, 12, 10, 8, 6)]}
+    return [p for sw in sweeps for p in pts[sw]]
 
 
 def _problem(m1, snr_db, trial, quick):
@@ -99,7 +102,7 @@ def _fit(method, F, y, s2, Phi, k):
     raise ValueError(f"unknown method {method!r}")
 
 
-def run_sweep(methods, trials, *, quick=False, out_csv=None, verbose=True):
+def run_sweep(methods, trials, *, quick=False, out_csv=None, verbose=True, sweeps=("snr", "m")):
     """Run the sweep for ``methods`` with ``trials[method]`` trials per point; return the rows."""
     from threadpoolctl import threadpool_limits
 
@@ -119,7 +122,7 @@ def run_sweep(methods, trials, *, quick=False, out_csv=None, verbose=True):
         for m in methods:
             _fit(m, F, y, s2, KroneckerOperator(F).todense(), int(np.sum(x != 0)))
     try:
-        for sweep, m1, snr in _settings(quick):
+        for sweep, m1, snr in _settings(quick, sweeps):
             n_max = max(trials[m] for m in methods)
             for t in range(n_max):
                 F, y, x, s2 = _problem(m1, snr, t, quick)
@@ -217,6 +220,7 @@ def main(argv=None):
     ap.add_argument("--trials", type=int, default=100)
     ap.add_argument("--baseline-trials", type=int, default=30)
     ap.add_argument("--slow-trials", type=int, default=4)
+    ap.add_argument("--sweeps", default="snr,m", help="comma-separated subset of {snr, m}")
     ap.add_argument("--report", action="store_true", help="only merge the CSVs into the markdown table")
     args = ap.parse_args(argv)
     if QUICK:
@@ -229,7 +233,9 @@ def main(argv=None):
         methods = {"all": FAST + SLOW, "fast": FAST, "slow": SLOW}[args.part]
         trials = {"krosbl-svd": args.trials, "krosbl-am": args.trials, "omp": args.baseline_trials,
                   "lasso": args.baseline_trials, "classic-sbl-em": args.slow_trials, "sklearn-ard": args.slow_trials}
-        run_sweep(methods, trials, out_csv=os.path.join(RESULTS, f"sweep_bayes_{args.part}.csv"))
+        sweeps = tuple(args.sweeps.split(","))
+        run_sweep(methods, trials, sweeps=sweeps,
+                  out_csv=os.path.join(RESULTS, f"sweep_bayes_{args.part}_{'_'.join(sweeps)}.csv"))
     _, md = report()
     print(md)
 
