@@ -3,8 +3,20 @@
 Cases
 -----
 - ``home_ground``: n=200, p=500, 10 non-zeros, SNR 5 (``make_sparse_regression``): sparsestat's
-  sequential SBL (plain and with the BIC selection penalty) against scikit-learn's ``ARDRegression``
-  with its defaults, in the same run; NMSE and the number of non-zeros are stored.
+  sequential SBL (defaults, i.e. with the BIC model-size penalty, and plain type-II ML) against
+  scikit-learn's ``ARDRegression`` with its defaults, in the same run; NMSE and the number of
+  non-zeros are stored.
+- ``home_ground_same_run_ratio``: issue 10's target measured with ``time.process_time`` and one BLAS
+  thread in one run. Measured on the 2-core development machine (2026-11-25, two other benchmark
+  processes running): SparseBayesianLearning() 6.5 ms CPU (median of 5), NMSE 0.0098, 10 non-zeros
+  (all true); ARDRegression() 2.02 s CPU, NMSE 0.504, 155 non-zeros; speed-up 310x. Target NMSE <= 0.01,
+  <= 15 non-zeros, >= 10x: met. Note that least squares on the *true* support (oracle) has NMSE
+  0.0082 on this draw (0.0055 and 0.0108 on seeds 1, 2, where SBL gets 0.0054 and 0.0097), so the 0.01
+  target sits at the oracle level of this generator. Plain type-II ML (``selection_penalty=None``)
+  reaches the interpolating optimum of its cost instead (~170 non-zeros, noise variance -> 0, NMSE
+  ~0.5, about 1 s): see the Notes of ``SparseBayesianLearning``.
+- ``sweep_smoke``: ``benchmarks/sweep_bayes.py`` (He & Joseph's SNR and M sweeps) on tiny factors;
+  the full run writes ``benchmarks/results/sweep_bayes.md``.
 - ``kron_M1=<m>``: He & Joseph's configuration (three 15-column Gaussian factors, M = m x 12 x 15,
   K = 3 per factor, 25 dB, known noise): SVD-, AM-, single-pass KroSBL, classic EM SBL on the full
   dictionary, OMP with the oracle sparsity and Lasso; NMSE and support recovery are stored.
