@@ -259,6 +259,7 @@ def main(argv=None):
     ap.add_argument("--baseline-trials", type=int, default=30)
     ap.add_argument("--slow-trials", type=int, default=4)
     ap.add_argument("--sweeps", default="snr,m", help="comma-separated subset of {snr, m}")
+    ap.add_argument("--methods", default=None, help="comma-separated subset of the part's methods")
     ap.add_argument("--report", action="store_true", help="only merge the CSVs into the markdown table")
     args = ap.parse_args(argv)
     if QUICK:
@@ -269,11 +270,14 @@ def main(argv=None):
     os.makedirs(RESULTS, exist_ok=True)
     if not args.report:
         methods = {"all": FAST + SLOW, "fast": FAST, "slow": SLOW}[args.part]
+        if args.methods:
+            methods = tuple(args.methods.split(","))
         trials = {"krosbl-svd": args.trials, "krosbl-am": args.trials, "omp": args.baseline_trials,
                   "lasso": args.baseline_trials, "classic-sbl-em": args.slow_trials, "sklearn-ard": args.slow_trials}
         sweeps = tuple(args.sweeps.split(","))
         run_sweep(methods, trials, sweeps=sweeps,
-                  out_csv=os.path.join(RESULTS, f"sweep_bayes_{args.part}_{'_'.join(sweeps)}.csv"))
+                  out_csv=os.path.join(RESULTS, f"sweep_bayes_{'_'.join(methods if args.methods else (args.part,))}"
+                                                f"_{'_'.join(sweeps)}.csv"))
     _, md = report()
     print(md)
 
