@@ -6,7 +6,8 @@ out of N = 3375), noise variance ``(||y_clean||²/M) / 10^(SNR/10)`` (known to t
 the paper). Two sweeps:
 
 1. SNR ∈ {5, 10, 15, 20, 25, 30} dB at M1 = 8;
-2. M1 ∈ {6, 8, 10, 12, 14} at SNR = 25 dB.
+2. M1 ∈ {6, 8, 10, 12, 14} at SNR = 25 dB;
+3. K ∈ {2, ..., 6} non-zeros per factor at M1 = 8, SNR = 25 dB (``--sweeps k``; K = 3 is the shared point).
 
 Methods: SVD-KroSBL and AM-KroSBL (``sparsestat.bayes.KroneckerSBL``), classic SBL on the full
 M x N dictionary (``SparseBayesianLearning(solver="em")``, the paper's baseline, 150 EM iterations),
@@ -46,23 +47,27 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "results")
 FAST = ("krosbl-svd", "krosbl-am", "omp", "lasso")
 SLOW = ("classic-sbl-em", "sklearn-ard")
-FIELDS = ["sweep", "m1", "snr_db", "trial", "method", "nmse", "support_recovery", "nnz", "seconds"]
+FIELDS = ["sweep", "m1", "snr_db", "k", "trial", "method", "nmse", "support_recovery", "nnz", "seconds"]
 
 
 def _settings(quick, sweeps=("snr", "m")):
     if quick:
-        pts = {"snr": [("snr", 4, s) for s in (10, 25)], "m": [("m", m, 25) for m in (3, 5)]}
+        pts = {"snr": [("snr", 4, s, 2) for s in (10, 25)], "m": [("m", m, 25, 2) for m in (3, 5)],
+               "k": [("k", 4, 25, k) for k in (1, 2)]}
     else:
-        pts = {"snr": [("snr", 8, s) for s in (30, 25, 20, 15, 10, 5)],
-               "m": [("m", m, 25) for m in (14, 12, 10, 8, 6)]}
+        pts = {"snr": [("snr", 8, s, 3) for s in (30, 25, 20, 15, 10, 5)],
+               "m": [("m", m, 25, 3) for m in (14, 12, 10, 8, 6)],
+               "k": [("k", 8, 25, k) for k in (2, 4, 5, 6)]}  # K = 3 is the (M1 = 8, 25 dB) point of the others
     return [p for sw in sweeps for p in pts[sw]]
 
 
-def _problem(m1, snr_db, trial, quick):
+def _problem(m1, snr_db, trial, quick, k=None):
     from sparsestat.datasets import make_kronecker_sparse
 
     shapes = ((m1, 6), (5, 6), (6, 6)) if quick else ((m1, 15), (12, 15), (15, 15))
-    return make_kronecker_sparse(shapes, 2 if quick else 3, snr_db=snr_db, random_state=1000 * m1 + trial)
+    k = k if k is not None else (2 if quick else 3)
+    seed = 1000 * m1 + trial + (0 if k == (2 if quick else 3) else 100000 * k)
+    return make_kronecker_sparse(shapes, k, snr_db=snr_db, random_state=seed)
 
 
 def _metrics(xh, x):
@@ -122,10 +127,10 @@ def run_sweep(methods, trials, *, quick=False, out_csv=None, verbose=True, sweep
         for m in methods:
             _fit(m, F, y, s2, KroneckerOperator(F).todense(), int(np.sum(x != 0)))
     try:
-        for sweep, m1, snr in _settings(quick, sweeps):
+        for sweep, m1, snr, kk in _settings(quick, sweeps):
             n_max = max(trials[m] for m in methods)
             for t in range(first_trial, n_max):
-                F, y, x, s2 = _problem(m1, snr, t, quick)
+                F, y, x, s2 = _problem(m1, snr, t, quick, kk)
                 Phi = None
                 for m in methods:
                     if t >= trials[m]:
@@ -138,7 +143,7 @@ def run_sweep(methods, trials, *, quick=False, out_csv=None, verbose=True, sweep
                         xh = _fit(m, F, y, s2, Phi, int(np.sum(x != 0)))
                         dt = time.process_time() - t0
                     nmse, sr, nnz = _metrics(xh, x)
-                    row = dict(sweep=sweep, m1=m1, snr_db=snr, trial=t, method=m, nmse=nmse,
+                    row = dict(sweep=sweep, m1=m1, snr_db=snr, k=kk, trial=t, method=m, nmse=nmse,
                                support_recovery=sr, nnz=nnz, seconds=dt)
                     rows.append(row)
                     if writer:
@@ -157,12 +162,12 @@ def summarise(rows):
     """Mean NMSE (and its median), support recovery and seconds per (sweep, point, method)."""
     out = {}
     for r in rows:
-        key = (r["sweep"], int(r["m1"]), float(r["snr_db"]), r["method"])
+        key = (r["sweep"], int(r["m1"]), float(r["snr_db"]), int(r.get("k") or 3), r["method"])
         out.setdefault(key, []).append(r)
     table = []
-    for (sweep, m1, snr, m), rs in sorted(out.items()):
+    for (sweep, m1, snr, k, m), rs in sorted(out.items()):
         nm = np.array([float(r["nmse"]) for r in rs])
-        table.append(dict(sweep=sweep, m1=m1, snr_db=snr, method=m, trials=len(rs), nmse_mean=nm.mean(),
+        table.append(dict(sweep=sweep, m1=m1, snr_db=snr, k=k, method=m, trials=len(rs), nmse_mean=nm.mean(),
                           nmse_median=float(np.median(nm)),
                           support_recovery=np.mean([float(r["support_recovery"]) for r in rs]),
                           seconds=np.mean([float(r["seconds"]) for r in rs])))
@@ -173,15 +178,17 @@ def _markdown(table):
     methods = [m for m in FAST[:2] + SLOW + FAST[2:] if any(r["method"] == m for r in table)]
     lines = []
     for sweep, title, col in (("snr", "NMSE (mean over trials) vs SNR, M1 = 8", "snr_db"),
-                              ("m", "NMSE (mean over trials) vs M1, SNR = 25 dB", "m1")):
+                              ("m", "NMSE (mean over trials) vs M1, SNR = 25 dB", "m1"),
+                              ("k", "NMSE vs K", "k")):
         pts = sorted({r[col] for r in table if r["sweep"] == sweep})
         if not pts:
             continue
         for metric, label, fmt in (("nmse_mean", "mean NMSE", "{:.2e}"), ("nmse_median", "median NMSE", "{:.2e}"),
                                    ("support_recovery", "support recovery", "{:.3f}"),
                                    ("seconds", "CPU seconds per fit", "{:.3g}")):
-            lines.append(f"\n### {label} vs {'SNR (dB)' if sweep == 'snr' else 'M1'}"
-                         f" ({'M1 = 8' if sweep == 'snr' else 'SNR = 25 dB'})\n")
+            what = {"snr": ("SNR (dB)", "M1 = 8, K = 3"), "m": ("M1", "SNR = 25 dB, K = 3"),
+                    "k": ("K (non-zeros per factor)", "M1 = 8, SNR = 25 dB")}[sweep]
+            lines.append(f"\n### {label} vs {what[0]} ({what[1]})\n")
             lines.append("| method (trials) | " + " | ".join(f"{p:g}" for p in pts) + " |")
             lines.append("|---|" + "---|" * len(pts))
             for m in methods:
