@@ -233,7 +233,8 @@ def _checks(table, rows=None):
                 cells = []
                 for m in ("krosbl-svd", "krosbl-am", "classic-sbl-em", "sklearn-ard"):
                     v = np.array([float(r["nmse"]) for r in sel if r["method"] == m and r["trial"] in seeds])
-                    cells.append(f"{v.mean():.2e} / {np.median(v):.2e}" if v.size else "–")
+                    cells.append((f"{v.mean():.2e} / {np.median(v):.2e}" if v.size else "–")
+                                 + (f" ({v.size} seeds)" if 0 < v.size < len(seeds) else ""))
                 lines.append(f"  - {sweep} = {p:g} ({len(seeds)} seeds): " + " | ".join(cells))
     for sweep, col in (("snr", "snr_db"), ("m", "m1")):
         pts = sorted({r[col] for r in table if r["sweep"] == sweep})
