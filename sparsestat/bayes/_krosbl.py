@@ -4,8 +4,9 @@ import numbers
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -54,14 +55,20 @@ def _is_complex(a):
 
 def _check_factors(factors, y_len=None):
     if len(factors) == 0:
-        raise ValueError("X must contain at least one factor matrix (got an empty list).")
+        raise ValueError("the dictionaries must contain at least one factor matrix (got an empty list).")
     out = []
+    import scipy.sparse as sp
+
     for i, A in enumerate(factors):
+        if sp.issparse(A):
+            raise TypeError(f"factor {i} of the dictionaries is a scipy.sparse matrix; the Kronecker E-step "
+                            f"eigendecomposes each factor densely: pass factor {i} as a dense array (A.toarray()).")
         xp = get_namespace(A)
         if is_numpy_namespace(xp):
             A = np.asarray(A)
             if not (np.issubdtype(A.dtype, np.number)):
-                raise TypeError(f"factor {i} must be a numeric array, got dtype {A.dtype}.")
+                raise TypeError(f"factor {i} of the dictionaries must be a numeric (real or complex) array, got "
+                                f"dtype {A.dtype}; convert it with numpy.asarray(A, dtype=float).")
             if not np.iscomplexobj(A):
                 A = A.astype(np.float64)
         if A.ndim != 2:
@@ -73,15 +80,17 @@ def _check_factors(factors, y_len=None):
             raise ValueError(f"factor {i} contains NaN or infinity; pass finite values.")
         zero = np.flatnonzero(np.sum(np.abs(host) ** 2, axis=0) == 0)
         if zero.size:
-            raise ValueError(f"factor {i} has all-zero columns {zero[:10].tolist()}: the coefficients of every "
-                             "Kronecker column built from them are not identifiable. Drop those columns.")
+            raise ValueError(f"factor {i} of the dictionaries has all-zero columns {zero[:10].tolist()}: the "
+                             "coefficients of every Kronecker column built from them are not identifiable. Drop "
+                             "those columns (and the matching entries of x).")
         out.append(A)
     if y_len is not None:
         m = int(np.prod([A.shape[0] for A in out]))
         if m != y_len:
             shapes = " x ".join(str(A.shape[0]) for A in out)
-            raise ValueError(f"the factor row counts ({shapes} = {m}) do not match len(y) = {y_len}; y must have "
-                             "prod(M_i) entries, in the C order of numpy.kron.")
+            raise ValueError(f"the factor row counts of the dictionaries ({shapes} = {m}) do not match len(y) = "
+                             f"{y_len}; y must have prod(M_i) entries, in the C order of numpy.kron (check the "
+                             "factor order and shapes, or pass the matching y).")
     return out
 
 
@@ -198,7 +207,7 @@ def _svd_mstep(Lam):
 # ----------------------------------------------------------------------------------------------
 # the algorithm
 # ----------------------------------------------------------------------------------------------
-def _krosbl(factors, y, *, method, noise_var, prune_rel, max_iter, tol, inner_tol, max_inner_iter, couple,
+def _krosbl(factors, y, *, method, noise_variance, prune_rel, max_iter, tol, inner_tol, max_inner_iter, couple,
             verbose=0):
     xp = get_namespace(y, *factors)
     n_dims = len(factors)
@@ -210,9 +219,9 @@ def _krosbl(factors, y, *, method, noise_var, prune_rel, max_iter, tol, inner_to
     if couple:
         gammas = [(_PC_FLOOR + _coupling_matrix(idxs[k], couple[k]) @ raw[k]) if k in couple else gammas[k]
                   for k in range(n_dims)]
-    learn = noise_var is None
+    learn = noise_variance is None
     ymean2 = float(xp.sum(_abs2(xp, y))) / M
-    sigma2 = float(noise_var) if not learn else max(0.1 * ymean2, 1e-12)
+    sigma2 = float(noise_variance) if not learn else max(0.1 * ymean2, 1e-12)
     history = []
     rel = np.inf
     it = 0
@@ -265,28 +274,32 @@ def _scatter(idxs, sizes, values):
     return out, flat
 
 
-def _normalise_coupling(pattern_coupling, n_dims):
-    if pattern_coupling is None:
+def _normalise_coupling(block_sparse, n_dims):
+    """``block_sparse`` -> {factor: alpha} (empty for no coupling)."""
+    if block_sparse is False or block_sparse is None:
         return {}
-    if isinstance(pattern_coupling, numbers.Real) and not isinstance(pattern_coupling, bool):
-        items = {k: float(pattern_coupling) for k in range(n_dims)}
-    elif isinstance(pattern_coupling, dict):
+    if block_sparse is True:
+        return {k: 1.0 for k in range(n_dims)}
+    if isinstance(block_sparse, numbers.Real):
+        items = {k: float(block_sparse) for k in range(n_dims)}
+    elif isinstance(block_sparse, dict):
         items = {}
-        for k, a in pattern_coupling.items():
-            if not isinstance(k, numbers.Integral) or not 0 <= k < n_dims:
-                raise ValueError(f"pattern_coupling keys must be factor indices in [0, {n_dims}), got {k!r}.")
+        for k, a in block_sparse.items():
+            if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 0 <= k < n_dims:
+                raise ValueError(f"block_sparse keys must be factor indices in [0, {n_dims}), got {k!r}; pass "
+                                 "e.g. block_sparse={0: 1.0, 2: 1.0}.")
             items[int(k)] = float(a)
     else:
-        raise TypeError(f"pattern_coupling must be None, a float or a dict {{factor: alpha}}, got "
-                        f"{type(pattern_coupling).__name__}.")
+        raise TypeError(f"block_sparse must be a bool, a float or a dict {{factor: alpha}}, got "
+                        f"{type(block_sparse).__name__}.")
     for k, a in items.items():
         if not (np.isfinite(a) and a >= 0):
-            raise ValueError(f"pattern_coupling[{k}] must be a finite number >= 0, got {a!r}.")
+            raise ValueError(f"block_sparse[{k}] (the coupling alpha) must be a finite number >= 0, got {a!r}.")
     return items
 
 
-def kronecker_sbl(factors, y, *, method="svd", noise_var=None, prune_rel=None, max_iter=150, tol=1e-4,
-                  inner_tol=1e-5, max_inner_iter=None, pattern_coupling=None):
+def kronecker_sbl(dictionaries, y, *, method="svd", block_sparse=False, noise_variance=None, prune_rel=None,
+                  max_iter=150, tol=1e-4, inner_tol=1e-5, max_inner_iter=None):
     """Recover a Kronecker-supported sparse vector with KroSBL (functional form).
 
     Solves :math:`y = (A_1 \\otimes \\cdots \\otimes A_I) x + n` under the prior
@@ -294,13 +307,15 @@ def kronecker_sbl(factors, y, *, method="svd", noise_var=None, prune_rel=None, m
 
     Parameters
     ----------
-    factors : sequence of array of shape (M_i, N_i)
-        The factor matrices (real or complex).
+    dictionaries : sequence of array of shape (M_i, N_i)
+        The factor matrices :math:`A_i` (real or complex).
     y : array of shape (prod M_i,)
-        Measurements.
+        Measurements, in the C order of ``numpy.kron``.
     method : {"svd", "am", "single_pass", "classic"}, default="svd"
         M-step (see :class:`KroneckerSBL`).
-    noise_var : float or None, default=None
+    block_sparse : bool, float or dict, default=False
+        Pattern-coupled (block-sparse) factors (see :class:`KroneckerSBL`).
+    noise_variance : float or None, default=None
         Noise variance; None learns it.
     prune_rel : float or None, default=None
         Relative pruning threshold per factor (1e-3 for SVD, 1e-2 for AM).
@@ -311,19 +326,17 @@ def kronecker_sbl(factors, y, *, method="svd", noise_var=None, prune_rel=None, m
     inner_tol : float, default=1e-5
         Tolerance of the AM inner loop.
     max_inner_iter : int or None, default=None
-        AM inner iterations (100, or 10 with pattern coupling).
-    pattern_coupling : None, float or dict, default=None
-        Block-sparse (pattern-coupled) factors ``{factor: alpha}``.
+        AM inner iterations (100, or 10 with ``block_sparse``).
 
     Returns
     -------
     x : array of shape (prod N_i,)
         Posterior mean (zeros off the recovered support).
-    support : ndarray of int
-        Indices of the recovered support (a Kronecker grid).
+    support : ndarray of bool of shape (prod N_i,)
+        Mask of the recovered support (a Kronecker grid).
     gammas : list of ndarray
         Factor hyper-parameters on the full factor grids (0 where pruned).
-    noise_var : float
+    noise_variance : float
         Estimated (or given) noise variance.
 
     Examples
@@ -332,16 +345,21 @@ def kronecker_sbl(factors, y, *, method="svd", noise_var=None, prune_rel=None, m
     >>> from sparsestat.bayes import kronecker_sbl
     >>> from sparsestat.datasets import make_kronecker_sparse
     >>> factors, y, x, s2 = make_kronecker_sparse(random_state=0)
-    >>> xhat, support, gammas, _ = kronecker_sbl(factors, y, noise_var=s2)
+    >>> xhat, support, gammas, _ = kronecker_sbl(factors, y, noise_variance=s2)
     >>> bool(np.linalg.norm(xhat - x) < 0.2 * np.linalg.norm(x))
     True
     """
-    est = KroneckerSBL(method, noise_var=noise_var, prune_rel=prune_rel, max_iter=max_iter, tol=tol,
-                       inner_tol=inner_tol, max_inner_iter=max_inner_iter, pattern_coupling=pattern_coupling)
+    est = KroneckerSBL(list(dictionaries), method=method, block_sparse=block_sparse, noise_variance=noise_variance,
+                       prune_rel=prune_rel, max_iter=max_iter, tol=tol, inner_tol=inner_tol,
+                       max_inner_iter=max_inner_iter)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        est.fit(list(factors), y)
-    return est.coef_, est.support_, est.gammas_, est.noise_var_
+        est.fit(y=y)
+    return est.coef_, est.support_, est.gammas_, est.noise_variance_
+
+
+def _has_dictionaries(est):
+    return est.dictionaries is not None
 
 
 class KroneckerSBL(RegressorMixin, BaseEstimator):
@@ -370,7 +388,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     - ``"single_pass"``: one AM sweep per EM iteration (the earlier KroSBL);
     - ``"classic"``: classic EM SBL on the explicitly formed dictionary (baseline, small problems only).
 
-    With ``pattern_coupling`` (block-sparse / PC-KroSBL) the effective variance
+    With ``block_sparse`` (PC-KroSBL) the effective variance
     of a coupled factor is :math:`\\tilde\\gamma_k = 10^{-5} + C_\\alpha \\gamma_k` with
     :math:`C_\\alpha = I + \\alpha\\,(\\text{ones on the first off-diagonals})`, and its AM
     update is the non-negative least-squares problem
@@ -381,11 +399,38 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     of the input (NumPy, CuPy, array-API); the M-step and pruning work on the
     host on the (small, pruned) Λ tensor.
 
+    Two ways to give the dictionary (one design, two call styles):
+
+    - ``KroneckerSBL(dictionaries=[A1, A2, A3], method="svd").fit(y)`` — the
+      factors are a constructor parameter, like ``dictionary`` in
+      :class:`sklearn.decomposition.SparseCoder`, and ``fit`` takes only the
+      measurements (``fit(y)``, ``fit(y=y)`` or ``fit(None, y)``). Then
+      ``transform(y)`` returns the recovered ``(x, support)`` for any
+      measurement vector(s), and ``predict()`` returns :math:`(\\otimes A_i)\\hat x`.
+    - ``KroneckerSBL(method="svd").fit([A1, A2, A3], y)`` — scikit-learn's
+      ``fit(X, y)`` with ``X`` the list of factors (or a
+      :class:`KroneckerOperator`, or a plain 2-D design, read as one factor, so
+      the estimator works in pipelines and passes scikit-learn's checks).
+      ``predict(X)`` applies the design to ``coef_``.
+
+    In both, the recovered vector is ``coef_`` and its support ``support_``
+    (mask) / ``active_`` (indices).
+
     Parameters
     ----------
+    dictionaries : list of array of shape (M_i, N_i) or None, default=None
+        The factor matrices :math:`A_i` (real or complex; NumPy, CuPy or any
+        array-API namespace), in the order of ``numpy.kron``; y is read in the
+        matching C order. None means the factors are passed to ``fit`` as ``X``.
     method : {"svd", "am", "single_pass", "classic"}, default="svd"
         The M-step (see above).
-    noise_var : float or None, default=None
+    block_sparse : bool, float or dict, default=False
+        Block-sparse (pattern-coupled, PC-KroSBL) prior. False: plain KroSBL.
+        True: every factor coupled with :math:`\alpha = 1` (the default of
+        Fang et al.); a float :math:`\alpha`: every factor with that strength; a
+        dict ``{factor: alpha}``: only those factors (the paper's IRS-MIMO
+        setting couples factors 0 and 2). Needs ``method="am"`` or ``"single_pass"``.
+    noise_variance : float or None, default=None
         Noise variance (the paper uses the known value); None learns it with
         the EM update :math:`\\sigma^2 \\leftarrow (\\|y - A\\mu\\|^2 + \\sigma^2\\sum_i(1-\\Sigma_{ii}/\\gamma_i))/M`
         (a sparsestat addition).
@@ -400,10 +445,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     inner_tol : float, default=1e-5
         AM inner-loop tolerance on the relative change of :math:`\\otimes\\gamma_i`.
     max_inner_iter : int or None, default=None
-        AM inner iterations per EM iteration; None means 100, or 10 with pattern coupling.
-    pattern_coupling : None, float or dict, default=None
-        Block-sparse option: ``{factor: alpha}`` couples neighbouring entries of
-        those factors (a float couples every factor). Needs ``method="am"`` or ``"single_pass"``.
+        AM inner iterations per EM iteration; None means 100, or 10 with ``block_sparse``.
     verbose : int, default=0
         Print one line per EM iteration.
 
@@ -411,15 +453,17 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     ----------
     coef_ : array of shape (prod N_i,)
         Posterior mean of x (zeros off the support), in the C order of ``numpy.kron``.
-    support_ : ndarray of int
-        Indices of the recovered support (the Kronecker grid of the kept factor entries).
+    support_ : ndarray of bool of shape (prod N_i,)
+        Mask of the recovered support (the Kronecker grid of the kept factor entries).
+    active_ : ndarray of int
+        Indices of the recovered support.
     gammas_ : list of ndarray
         Effective factor hyper-parameters on the full factor grids (0 where pruned).
     gamma_ : ndarray of shape (prod N_i,)
         :math:`\\otimes` ``gammas_``.
     posterior_var_ : ndarray of shape (prod N_i,)
         Posterior marginal variances (0 off the support).
-    noise_var_ : float
+    noise_variance_ : float
         Noise variance (learned or given).
     n_iter_ : int
         EM iterations run.
@@ -434,13 +478,17 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
 
     Notes
     -----
-    ``fit`` also accepts a plain 2-D array, read as a single factor (then
-    every method reduces to classic EM SBL); this keeps the estimator usable
-    in scikit-learn pipelines. Deviations from the paper: the E-step never
-    forms the N x N posterior (the authors' code does); the AM scale fix is
-    skipped for pattern-coupled factors (NNLS is not scale-free because of the
-    1e-5 floor); the SVD variant is generalised to any number of factors by
-    peeling one factor per SVD.
+    Deviations from the paper: the E-step never forms the N x N posterior (the
+    authors' code does); the AM scale fix is skipped for pattern-coupled
+    factors (NNLS is not scale-free because of the 1e-5 floor); the SVD
+    variant is generalised to any number of factors by peeling one factor per
+    SVD; ``block_sparse=True`` couples every factor (the paper couples the two
+    angular factors of its IRS channel: pass a dict for that).
+
+    Errors: factor row counts whose product differs from ``len(y)``, non-2-D
+    factors, all-zero factor columns (their coefficients are not identifiable)
+    and ``block_sparse`` with ``method="svd"`` raise ``ValueError``; passing the
+    factors both as ``dictionaries`` and as ``X`` raises ``ValueError``.
 
     References
     ----------
@@ -455,36 +503,43 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     >>> import numpy as np
     >>> from sparsestat.bayes import KroneckerSBL
     >>> from sparsestat.datasets import make_kronecker_sparse
-    >>> factors, y, x, noise_var = make_kronecker_sparse(random_state=0)
-    >>> est = KroneckerSBL("svd", noise_var=noise_var).fit(factors, y)
+    >>> factors, y, x, noise_variance = make_kronecker_sparse(random_state=0)
+    >>> est = KroneckerSBL(dictionaries=factors, method="svd", noise_variance=noise_variance).fit(y)
     >>> bool(np.linalg.norm(est.coef_ - x) < 0.2 * np.linalg.norm(x))
     True
-    >>> est.predict(factors).shape
+    >>> x_hat, support = est.transform(y)
+    >>> bool(np.all(support[np.flatnonzero(x)]))
+    True
+    >>> est.predict().shape
     (1440,)
+    >>> KroneckerSBL(method="am", noise_variance=noise_variance).fit(factors, y).coef_.shape
+    (3375,)
     """
 
     _parameter_constraints = {
+        "dictionaries": [list, tuple, KroneckerOperator, None],
         "method": [StrOptions({"svd", "am", "single_pass", "classic"})],
-        "noise_var": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "block_sparse": ["boolean", Interval(numbers.Real, 0, None, closed="left"), dict],
+        "noise_variance": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "prune_rel": [Interval(numbers.Real, 0, 1, closed="left"), None],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "inner_tol": [Interval(numbers.Real, 0, None, closed="left")],
         "max_inner_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "pattern_coupling": [Interval(numbers.Real, 0, None, closed="left"), dict, None],
         "verbose": ["verbose"],
     }
 
-    def __init__(self, method="svd", *, noise_var=None, prune_rel=None, max_iter=150, tol=1e-4, inner_tol=1e-5,
-                 max_inner_iter=None, pattern_coupling=None, verbose=0):
+    def __init__(self, dictionaries=None, *, method="svd", block_sparse=False, noise_variance=None, prune_rel=None,
+                 max_iter=150, tol=1e-4, inner_tol=1e-5, max_inner_iter=None, verbose=0):
+        self.dictionaries = dictionaries
         self.method = method
-        self.noise_var = noise_var
+        self.block_sparse = block_sparse
+        self.noise_variance = noise_variance
         self.prune_rel = prune_rel
         self.max_iter = max_iter
         self.tol = tol
         self.inner_tol = inner_tol
         self.max_inner_iter = max_inner_iter
-        self.pattern_coupling = pattern_coupling
         self.verbose = verbose
 
     def __sklearn_tags__(self):
@@ -494,22 +549,39 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
 
     @classmethod
     def _test_instances(cls):
-        return [cls(), cls("am")]
+        return [cls(), cls(method="am")]
 
     def _expected_failed_checks(self):
         return {"check_complex_data": "complex data is supported (complex SBL), so it is not rejected"}
 
     _test_param_grid = {"kroneckersbl__method": ["svd", "am"]}
 
+    def _resolve_design(self, X, y):
+        """Return (X, y) with X the factors from ``dictionaries`` or from ``fit``'s X."""
+        if self.dictionaries is not None:
+            if y is None:
+                if X is None:
+                    raise ValueError("y (the measurements) is required: call fit(y) or fit(y=y) when "
+                                     "dictionaries are given.")
+                X, y = None, X  # fit(y) shorthand
+            elif X is not None:
+                raise ValueError("the factors were given twice (dictionaries= and fit's X); pass them once: "
+                                 "KroneckerSBL(dictionaries=[A1, A2]).fit(y) or KroneckerSBL().fit([A1, A2], y).")
+            d = self.dictionaries
+            return (d if isinstance(d, KroneckerOperator) else list(d)), y
+        return X, y
+
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Fit KroSBL.
+    def fit(self, X=None, y=None):
+        """Fit KroSBL to measurements ``y``.
 
         Parameters
         ----------
-        X : list of array of shape (M_i, N_i), KroneckerOperator, or array-like of shape (n_samples, n_features)
-            The Kronecker factors (or a single dense design).
-        y : array-like of shape (prod M_i,)
+        X : list of array of shape (M_i, N_i), KroneckerOperator, array-like of shape (n_samples, n_features) \
+or None, default=None
+            The Kronecker factors (or a single dense design) when ``dictionaries`` is None; must be None
+            (or the measurements, for the ``fit(y)`` shorthand) when ``dictionaries`` is given.
+        y : array-like of shape (prod M_i,), default=None
             Measurements (real or complex).
 
         Returns
@@ -517,15 +589,14 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
+        X, y = self._resolve_design(X, y)
         factors = _as_factors(X)
-        if factors is None:
+        dense_input = factors is None
+        if dense_input:
             xp = _namespace(X, y)
             if is_numpy_namespace(xp) and not (_is_complex(X) or _is_complex(y)):
                 X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True)
             factors = [X]
-            self._dense_input = True
-        else:
-            self._dense_input = False
         xp = _namespace(y, *factors)
         if is_numpy_namespace(xp):
             y = np.asarray(y)
@@ -536,7 +607,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             if not np.all(np.isfinite(y)):
                 raise ValueError("y contains NaN or infinity; pass finite measurements.")
         if y.ndim != 1:
-            raise ValueError(f"y must be 1-D of length prod(M_i), got shape {tuple(y.shape)}.")
+            raise ValueError(f"y must be 1-D of length prod(M_i), got shape {tuple(y.shape)}; for several "
+                             "measurement vectors call transform(Y) with Y of shape (n_signals, prod(M_i)).")
         factors = _check_factors(factors, int(y.shape[0]))
         out_dtype = y.dtype if not xp.isdtype(y.dtype, "integral") else xp.float64
         cplx = xp.isdtype(y.dtype, "complex floating") or any(xp.isdtype(A.dtype, "complex floating")
@@ -545,12 +617,12 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         facs = [xp.astype(A, wdt) for A in factors]
         yw = xp.astype(y, wdt)
         sizes = [int(A.shape[1]) for A in facs]
-        if not self._dense_input:
+        if not dense_input:
             self.n_features_in_ = int(np.prod(sizes))
-        couple = _normalise_coupling(self.pattern_coupling, len(facs))
+        couple = _normalise_coupling(self.block_sparse, len(facs))
         if couple and self.method not in ("am", "single_pass"):
-            raise ValueError(f"pattern_coupling needs method='am' or 'single_pass' (NNLS block updates); got "
-                             f"method={self.method!r}.")
+            raise ValueError(f"block_sparse needs method='am' or 'single_pass' (its factor updates are NNLS "
+                             f"problems with no SVD form); got method={self.method!r}.")
         prune_rel = _DEFAULT_PRUNE[self.method] if self.prune_rel is None else self.prune_rel
         max_inner = self.max_inner_iter if self.max_inner_iter is not None else (10 if couple else 100)
         if float(xp.max(_abs2(xp, yw))) == 0.0:
@@ -558,7 +630,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             gammas = [np.zeros(0) for _ in sizes]
             mu = np.zeros(0, dtype=np.complex128 if cplx else np.float64)
             diag = np.zeros(0)
-            sigma2 = float(self.noise_var) if self.noise_var is not None else 0.0
+            sigma2 = float(self.noise_variance) if self.noise_variance is not None else 0.0
             n_iter, rel, history = 0, 0.0, []
         elif self.method == "classic":
             from functools import reduce
@@ -569,7 +641,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
                                                  * xp.reshape(b, (1, b.shape[0], 1, b.shape[1])),
                                                  (a.shape[0] * b.shape[0], a.shape[1] * b.shape[1])), facs)
             idx, mu2, diag, gam, sigma2, n_iter, rel, _ = _sbl_em(
-                Phi, xp.reshape(yw, (-1, 1)), noise_var=self.noise_var, update="em", prune_rel=prune_rel,
+                Phi, xp.reshape(yw, (-1, 1)), noise_variance=self.noise_variance, solver="em", prune_rel=prune_rel,
                 max_iter=self.max_iter, tol=self.tol, init_gamma=1.0, compute_score=False)
             history = []
             self._finish_flat(xp, sizes, idx, gam, mu2[:, 0], diag, sigma2, n_iter, rel, history, cplx,
@@ -577,7 +649,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             return self
         else:
             idxs, gammas, mu, diag, sigma2, n_iter, rel, history = _krosbl(
-                facs, yw, method=self.method, noise_var=self.noise_var, prune_rel=prune_rel,
+                facs, yw, method=self.method, noise_variance=self.noise_variance, prune_rel=prune_rel,
                 max_iter=self.max_iter, tol=self.tol, inner_tol=self.inner_tol, max_inner_iter=max_inner,
                 couple=couple, verbose=self.verbose)
         if rel >= self.tol:
@@ -621,21 +693,25 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         if not cplx:
             coef = xp.astype(xp.real(coef) if xp.isdtype(coef.dtype, "complex floating") else coef, out_dtype)
         self.coef_ = coef
-        self.support_ = support
+        self.active_ = np.asarray(support, dtype=np.int64)
+        mask = np.zeros(coef_h.size, dtype=bool)
+        mask[self.active_] = True
+        self.support_ = mask
         self.gammas_ = gammas
         self.gamma_ = gamma
         self.posterior_var_ = pv
-        self.noise_var_ = float(sigma2)
+        self.noise_variance_ = float(sigma2)
         self.n_iter_ = int(n_iter)
         self.history_ = history
 
-    def predict(self, X):
+    def predict(self, X=None):
         """Apply the design to the recovered coefficients, ``(⊗A_i) coef_`` (or ``X @ coef_``).
 
         Parameters
         ----------
-        X : list of array of shape (M_i, N_i), KroneckerOperator, or array-like of shape (n_samples, n_features)
-            The design, in the same form as in ``fit``.
+        X : list of array of shape (M_i, N_i), KroneckerOperator, array-like of shape (n_samples, n_features) \
+or None, default=None
+            The design, in the same form as in ``fit``; None uses ``dictionaries``.
 
         Returns
         -------
@@ -643,6 +719,10 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             The prediction.
         """
         check_is_fitted(self)
+        if X is None:
+            if self.dictionaries is None:
+                raise ValueError("X is required: the factors were passed to fit, not as dictionaries=.")
+            X = self.dictionaries
         factors = _as_factors(X)
         coef = self.coef_
         if factors is None:
@@ -665,3 +745,34 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         dt = xp.complex128 if cplx else xp.float64
         out = kron_matvec([xp.astype(A, dt) for A in factors], xp.astype(coef, dt))
         return out if cplx else xp.astype(out, coef.dtype)
+
+    @available_if(_has_dictionaries)
+    def transform(self, y=None):
+        """Recover x and its support from measurements with the ``dictionaries``.
+
+        Available when ``dictionaries`` is given (like
+        :class:`sklearn.decomposition.SparseCoder`, no fit is needed for new
+        measurements; each vector is recovered independently with this
+        estimator's parameters).
+
+        Parameters
+        ----------
+        y : array-like of shape (prod M_i,) or (n_signals, prod M_i), default=None
+            Measurements; None returns the fitted ``(coef_, support_)``.
+
+        Returns
+        -------
+        x : array of shape (prod N_i,) or (n_signals, prod N_i)
+            Recovered sparse vector(s) (posterior means).
+        support : ndarray of bool of shape (prod N_i,) or (n_signals, prod N_i)
+            Mask of the recovered support(s).
+        """
+        if y is None:
+            check_is_fitted(self)
+            return self.coef_, self.support_
+        if getattr(y, "ndim", np.ndim(y)) == 2 and y.shape[0] > 1 and y.shape[1] > 1:
+            xp = _namespace(y)
+            outs = [clone(self).fit(y=y[i, ...]) for i in range(int(y.shape[0]))]
+            return (xp.stack([o.coef_ for o in outs], axis=0), np.stack([o.support_ for o in outs], axis=0))
+        est = clone(self).fit(y=y)
+        return est.coef_, est.support_

@@ -43,13 +43,13 @@ def make_kronecker_sparse(factor_shapes=((8, 15), (12, 15), (15, 15)), n_nonzero
         Noisy measurements.
     x : ndarray of shape (prod N_i,)
         The true coefficients.
-    noise_var : float
+    noise_variance : float
         The noise variance used.
 
     Examples
     --------
     >>> from sparsestat.datasets import make_kronecker_sparse
-    >>> factors, y, x, noise_var = make_kronecker_sparse(random_state=0)
+    >>> factors, y, x, noise_variance = make_kronecker_sparse(random_state=0)
     >>> [A.shape for A in factors], y.shape, int((x != 0).sum())
     ([(8, 15), (12, 15), (15, 15)], (1440,), 27)
     """
@@ -92,9 +92,9 @@ def make_kronecker_sparse(factor_shapes=((8, 15), (12, 15), (15, 15)), n_nonzero
         T = np.tensordot(T, A, axes=([0], [1]))
     y0 = T.reshape(-1)
     if np.isfinite(snr_db):
-        noise_var = float(np.sum(np.abs(y0) ** 2) / y0.size / 10 ** (snr_db / 10))
-        y = y0 + np.sqrt(noise_var) * draw(y0.size)
+        noise_variance = float(np.sum(np.abs(y0) ** 2) / y0.size / 10 ** (snr_db / 10))
+        y = y0 + np.sqrt(noise_variance) * draw(y0.size)
     else:
-        noise_var = 0.0
+        noise_variance = 0.0
         y = y0
-    return factors, y, x, noise_var
+    return factors, y, x, noise_variance

@@ -54,8 +54,8 @@ def test_single_factor_reduces_to_classic_em(method):
     x = np.zeros(50)
     x[[3, 20, 41]] = [1.0, -2.0, 1.5]
     y = A @ x + 0.05 * rng.standard_normal(30)
-    kro = KroneckerSBL(method, noise_var=0.0025, prune_rel=1e-3, tol=1e-6, max_iter=500).fit([A], y)
-    em = SparseBayesianLearning(update="em", noise_var=0.0025, prune_rel=1e-3, tol=1e-6, max_iter=500,
+    kro = KroneckerSBL(method=method, noise_variance=0.0025, prune_rel=1e-3, tol=1e-6, max_iter=500).fit([A], y)
+    em = SparseBayesianLearning(solver="em", noise_variance=0.0025, prune_rel=1e-3, tol=1e-6, max_iter=500,
                                 fit_intercept=False).fit(A, y)
     np.testing.assert_allclose(kro.coef_, em.coef_, atol=1e-6)
 
@@ -66,10 +66,10 @@ def test_kronecker_design_agrees_with_classic_sbl_small(method):
     errs = {"kro": [], "classic": []}
     for seed in range(3):
         F, y, x, s2 = make_kronecker_sparse(((5, 8), (6, 8)), 2, snr_db=20, random_state=seed)
-        kro = KroneckerSBL(method, noise_var=s2).fit(F, y)
+        kro = KroneckerSBL(method=method, noise_variance=s2).fit(F, y)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            cl = KroneckerSBL("classic", noise_var=s2).fit(F, y)
+            cl = KroneckerSBL(method="classic", noise_variance=s2).fit(F, y)
         errs["kro"].append(_nmse(kro.coef_, x))
         errs["classic"].append(_nmse(cl.coef_, x))
     assert np.mean(errs["kro"]) <= 1.1 * np.mean(errs["classic"]) + 1e-3
@@ -78,11 +78,12 @@ def test_kronecker_design_agrees_with_classic_sbl_small(method):
 def test_paper_setting_one_trial():
     """He & Joseph's setting (15-column factors, M = 8 x 12 x 15, K = 3, 25 dB): SVD and AM recover x."""
     F, y, x, s2 = make_kronecker_sparse(random_state=0)
-    svd = KroneckerSBL("svd", noise_var=s2).fit(F, y)
-    am = KroneckerSBL("am", noise_var=s2).fit(F, y)
+    svd = KroneckerSBL(method="svd", noise_variance=s2).fit(F, y)
+    am = KroneckerSBL(method="am", noise_variance=s2).fit(F, y)
     assert _nmse(svd.coef_, x) < 1e-3 and _nmse(am.coef_, x) < 1e-3
     truth = np.flatnonzero(x)
-    assert set(truth) <= set(svd.support_)
+    assert set(truth) <= set(svd.active_)
+    np.testing.assert_array_equal(np.flatnonzero(svd.support_), svd.active_)
     assert svd.coef_.shape == (3375,) and len(svd.gammas_) == 3
     np.testing.assert_allclose(svd.predict(F), KroneckerOperator(F).todense() @ svd.coef_, atol=1e-10)
     np.testing.assert_allclose(svd.gamma_, kron_vectors(svd.gammas_))
@@ -91,34 +92,64 @@ def test_paper_setting_one_trial():
 @pytest.mark.parametrize("method", ["svd", "am"])
 def test_complex_and_learned_noise(method):
     F, y, x, s2 = make_kronecker_sparse(complex_data=True, random_state=1)
-    est = KroneckerSBL(method).fit(F, y)
+    est = KroneckerSBL(method=method).fit(F, y)
     assert np.iscomplexobj(est.coef_)
     assert _nmse(est.coef_, x) < 1e-3
-    assert 0.7 < est.noise_var_ / s2 < 1.3
+    assert 0.7 < est.noise_variance_ / s2 < 1.3
 
 
 def test_pattern_coupling_block_sparse():
     F, y, x, s2 = make_kronecker_sparse(n_nonzero=4, snr_db=15, block=True, random_state=0)
-    pc = KroneckerSBL("am", noise_var=s2, pattern_coupling={0: 0.5, 2: 0.5}).fit(F, y)
+    pc = KroneckerSBL(method="am", noise_variance=s2, block_sparse={0: 0.5, 2: 0.5}).fit(F, y)
     assert _nmse(pc.coef_, x) < 0.05
     # alpha = 0 is AM up to the 1e-5 variance floor
-    pc0 = KroneckerSBL("am", noise_var=s2, pattern_coupling=0.0).fit(F, y)
-    am = KroneckerSBL("am", noise_var=s2).fit(F, y)
+    pc0 = KroneckerSBL(method="am", noise_variance=s2, block_sparse=0.0).fit(F, y)
+    am = KroneckerSBL(method="am", noise_variance=s2).fit(F, y)
     assert abs(_nmse(pc0.coef_, x) - _nmse(am.coef_, x)) < 0.01
 
 
 def test_functional_form_and_operator_input():
     F, y, x, s2 = make_kronecker_sparse(random_state=3)
-    xh, support, gammas, noise = kronecker_sbl(F, y, noise_var=s2)
-    est = KroneckerSBL(noise_var=s2).fit(KroneckerOperator(F), y)
+    xh, support, gammas, noise = kronecker_sbl(F, y, noise_variance=s2)
+    est = KroneckerSBL(noise_variance=s2).fit(KroneckerOperator(F), y)
     np.testing.assert_allclose(xh, est.coef_)
     np.testing.assert_array_equal(support, est.support_)
+    assert support.dtype == bool and support.shape == (3375,)
     assert noise == s2 and [g.shape for g in gammas] == [(15,), (15,), (15,)]
+
+
+def test_dictionaries_api_fit_transform_predict():
+    """KroneckerSBL(dictionaries=[A1, A2, A3]).fit(y): same result as fit(factors, y); transform gives (x, support)."""
+    F, y, x, s2 = make_kronecker_sparse(random_state=4)
+    ref = KroneckerSBL(method="am", noise_variance=s2).fit(F, y)
+    for args, kwargs in (((y,), {}), ((), {"y": y}), ((None, y), {})):  # fit(y), fit(y=y), fit(None, y)
+        est = KroneckerSBL(dictionaries=F, method="am", noise_variance=s2).fit(*args, **kwargs)
+        np.testing.assert_allclose(est.coef_, ref.coef_)
+    xh, supp = est.transform()
+    np.testing.assert_allclose(xh, ref.coef_)
+    np.testing.assert_array_equal(supp, ref.support_)
+    assert set(np.flatnonzero(x)) <= set(np.flatnonzero(supp))
+    # transform on new measurements recovers them without refitting self
+    F2, y2, x2, _ = make_kronecker_sparse(random_state=5)
+    y2 = KroneckerOperator(F) @ x2 + np.sqrt(s2) * np.random.default_rng(0).standard_normal(y.size)
+    x2h, supp2 = est.transform(y2)
+    assert _nmse(x2h, x2) < 1e-2 and set(np.flatnonzero(x2)) <= set(np.flatnonzero(supp2))
+    np.testing.assert_allclose(est.coef_, ref.coef_)  # unchanged
+    X2, S2 = est.transform(np.stack([y, y2]))
+    assert X2.shape == (2, 3375) and S2.shape == (2, 3375)
+    np.testing.assert_allclose(X2[1], x2h)
+    np.testing.assert_allclose(est.predict(), KroneckerOperator(F) @ est.coef_, atol=1e-10)
+    # transform only exists with dictionaries (the sklearn-check path has none)
+    assert not hasattr(KroneckerSBL(), "transform")
+    with pytest.raises(ValueError, match="given twice"):
+        KroneckerSBL(dictionaries=F).fit(F, y)
+    with pytest.raises(ValueError, match="X is required"):
+        ref.predict()
 
 
 def test_float32_kept():
     F, y, x, s2 = make_kronecker_sparse(random_state=0)
-    est = KroneckerSBL(noise_var=s2).fit([A.astype(np.float32) for A in F], y.astype(np.float32))
+    est = KroneckerSBL(noise_variance=s2).fit([A.astype(np.float32) for A in F], y.astype(np.float32))
     assert est.coef_.dtype == np.float32
 
 
@@ -126,40 +157,58 @@ def test_errors():
     F, y, x, s2 = make_kronecker_sparse(random_state=0)
     with pytest.raises(ValueError, match="do not match len"):
         KroneckerSBL().fit(F, y[:-1])
+    with pytest.raises(ValueError, match="do not match len"):
+        KroneckerSBL(dictionaries=[F[0], F[1][:-1], F[2]]).fit(y)
     F0 = [A.copy() for A in F]
     F0[1][:, 4] = 0
     with pytest.raises(ValueError, match="all-zero columns \\[4\\]"):
         KroneckerSBL().fit(F0, y)
-    with pytest.raises(ValueError, match="pattern_coupling needs method"):
-        KroneckerSBL("svd", pattern_coupling=0.5).fit(F, y)
+    with pytest.raises(ValueError, match="block_sparse needs method"):
+        KroneckerSBL(method="svd", block_sparse=0.5).fit(F, y)
     with pytest.raises(ValueError, match="factor indices"):
-        KroneckerSBL("am", pattern_coupling={5: 0.5}).fit(F, y)
+        KroneckerSBL(method="am", block_sparse={5: 0.5}).fit(F, y)
     with pytest.raises(ValueError, match="2-D"):
         KroneckerSBL().fit([F[0], np.ones((3, 4, 2))], y)
-    est = KroneckerSBL(noise_var=s2).fit(F, y)
+    import scipy.sparse as sp
+
+    with pytest.raises(TypeError, match="factor 1 .*scipy.sparse.*toarray"):
+        KroneckerSBL(dictionaries=[F[0], sp.csr_matrix(F[1]), F[2]]).fit(y)
+    with pytest.raises(TypeError, match="factor 0 .*numeric"):
+        KroneckerSBL(dictionaries=[F[0].astype(str), F[1], F[2]]).fit(y)
+    est = KroneckerSBL(noise_variance=s2).fit(F, y)
     with pytest.raises(ValueError, match="prod\\(N_i\\)"):
         est.predict([F[0], F[1]])
     with pytest.warns(ConvergenceWarning, match="relative change of gamma"):
         KroneckerSBL(max_iter=2).fit(F, y)
 
 
-@pytest.mark.parametrize("method", ["svd", "am"])
-def test_array_api_strict_matches_numpy(method):
+@pytest.mark.parametrize("method, block_sparse, complex_data", [
+    ("svd", False, False), ("am", False, False), ("single_pass", False, False), ("classic", False, False),
+    ("am", {0: 0.5}, False), ("svd", False, True)])
+def test_array_api_strict_matches_numpy(method, block_sparse, complex_data):
+    """Every KroSBL variant runs its dense algebra in the input's namespace (array_api_strict on CPU)."""
     xp = pytest.importorskip("array_api_strict")
-    F, y, x, s2 = make_kronecker_sparse(((6, 10), (7, 10)), 2, random_state=0)
-    ref = KroneckerSBL(method, noise_var=s2).fit(F, y)
-    est = KroneckerSBL(method, noise_var=s2).fit([xp.asarray(A) for A in F], xp.asarray(y))
+    F, y, x, s2 = make_kronecker_sparse(((6, 10), (7, 10)), 2, complex_data=complex_data, random_state=0)
+    kw = dict(method=method, block_sparse=block_sparse, noise_variance=s2)
+    ref = KroneckerSBL(**kw).fit(F, y)
+    est = KroneckerSBL(**kw).fit([xp.asarray(A) for A in F], xp.asarray(y))
     assert type(est.coef_).__module__.startswith("array_api_strict")
     np.testing.assert_allclose(np.asarray(est.coef_), ref.coef_, atol=1e-10)
     pred = est.predict([xp.asarray(A) for A in F])
+    assert type(pred).__module__.startswith("array_api_strict")
     np.testing.assert_allclose(np.asarray(pred), ref.predict(F), atol=1e-10)
+    if method == "svd":  # the dictionaries API on array_api_strict
+        est2 = KroneckerSBL([xp.asarray(A) for A in F], **kw).fit(xp.asarray(y))
+        xh, supp = est2.transform()
+        assert type(xh).__module__.startswith("array_api_strict")
+        np.testing.assert_allclose(np.asarray(xh), ref.coef_, atol=1e-10)
 
 
 @pytest.mark.gpu
 def test_cupy_krosbl():
     cp = pytest.importorskip("cupy")
     F, y, x, s2 = make_kronecker_sparse(random_state=0)
-    ref = KroneckerSBL(noise_var=s2).fit(F, y)
-    est = KroneckerSBL(noise_var=s2).fit([cp.asarray(A) for A in F], cp.asarray(y))
+    ref = KroneckerSBL(noise_variance=s2).fit(F, y)
+    est = KroneckerSBL(noise_variance=s2).fit([cp.asarray(A) for A in F], cp.asarray(y))
     assert isinstance(est.coef_, cp.ndarray)
     np.testing.assert_allclose(cp.asnumpy(est.coef_), ref.coef_, atol=1e-8)
