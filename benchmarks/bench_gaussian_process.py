@@ -169,10 +169,10 @@ def test_kronecker_vs_dense(benchmark, solver):
         if solver == "sklearn-dense":
             return GaussianProcessRegressor(C(1.0) * RBF([0.3, 0.3]) + WhiteKernel(0.01, "fixed"), alpha=1e-300,
                                             normalize_y=True).fit(X, y)
-        return KroneckerGP([C(1.0) * RBF(0.3), RBF(0.3)], noise_var=0.01, noise_var_bounds="fixed").fit(X, y)
+        return KroneckerGP([C(1.0) * RBF(0.3), RBF(0.3)], noise_variance=0.01, noise_variance_bounds="fixed").fit(X, y)
 
     def acc(m):
-        fixed = (KroneckerGP([C(1.0) * RBF(0.3), RBF(0.3)], noise_var=0.01, optimizer=None).fit(X, y)
+        fixed = (KroneckerGP([C(1.0) * RBF(0.3), RBF(0.3)], noise_variance=0.01, optimizer=None).fit(X, y)
                  if solver != "sklearn-dense" else None)
         out = {"grid": f"{n}x{n}", "lml": float(m.log_marginal_likelihood_value_)}
         if fixed is not None:
@@ -195,7 +195,7 @@ def test_kronecker_large_grid(benchmark):
     Y = U + 0.1 * rng.standard_normal((n, n))
 
     def fit():
-        return KroneckerGP([C(1.0) * RBF(0.1), RBF(0.1)], noise_var=0.05, max_iter=50).fit_grid([ax, ax], Y)
+        return KroneckerGP([C(1.0) * RBF(0.1), RBF(0.1)], noise_variance=0.05, max_iter=50).fit_grid([ax, ax], Y)
 
     _run(benchmark, f"grid {n}x{n}", "sparsestat-KroneckerGP", fit,
-         lambda m: {"n_points": n * n, "n_iter": m.n_iter_, "noise_var": float(m.noise_var_ * m._y_std**2)})
+         lambda m: {"n_points": n * n, "n_iter": m.n_iter_, "noise_variance": float(m.noise_variance_ * m._y_std**2)})

@@ -31,9 +31,9 @@ Y_obs[rng.random(U.shape) < 0.1] = np.nan
 
 # %%
 t = time.perf_counter()
-gp = KroneckerGP([C(1.0) * RBF(0.1), RBF(0.1)], noise_var=0.05, max_iter=30).fit_grid([ax1, ax2], Y_obs)
+gp = KroneckerGP([C(1.0) * RBF(0.1), RBF(0.1)], noise_variance=0.05, max_iter=30).fit_grid([ax1, ax2], Y_obs)
 print(f"fit: {time.perf_counter() - t:.1f} s, {gp.n_missing_} missing cells, CG iterations {gp.cg_n_iter_}")
-print("learned kernels:", gp.kernels_, "noise:", round(gp.noise_var_ * gp._y_std**2, 4))
+print("learned kernels:", gp.kernels_, "noise:", round(gp.noise_variance_ * gp._y_std**2, 4))
 mesh = np.stack([m.ravel() for m in np.meshgrid(ax1, ax2, indexing="ij")], 1)
 pred = gp.predict(mesh).reshape(n, n)
 print(f"RMSE to the noise-free field: {np.sqrt(np.mean((pred - U) ** 2)):.4f} (noise sd 0.1)")

@@ -97,11 +97,11 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         One-dimensional kernels, one per input feature (a single kernel is
         cloned for every feature). None uses ``ConstantKernel() * RBF()`` on
         the first feature and ``RBF()`` on the others.
-    noise_var : float, default=1e-2
+    noise_variance : float, default=1e-2
         Gaussian noise variance :math:`\sigma^2` (of the normalised target
         when ``normalize_y``); must be positive. It is the starting value when
-        ``noise_var_bounds`` is not ``"fixed"``.
-    noise_var_bounds : pair of float or "fixed", default=(1e-8, 1e2)
+        ``noise_variance_bounds`` is not ``"fixed"``.
+    noise_variance_bounds : pair of float or "fixed", default=(1e-8, 1e2)
         Bounds of the noise variance during optimisation.
     optimizer : {"fmin_l_bfgs_b"} or None, default="fmin_l_bfgs_b"
         Maximise the log marginal likelihood over the kernel hyper-parameters
@@ -125,7 +125,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
     ----------
     kernels_ : list of Kernel
         Fitted per-dimension kernels.
-    noise_var_ : float
+    noise_variance_ : float
         Fitted noise variance (normalised scale).
     axes_ : list of ndarray
         Grid axes (sorted unique values per feature).
@@ -193,8 +193,8 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
 
     _parameter_constraints = {
         "kernels": [Kernel, list, tuple, None],
-        "noise_var": [Interval(numbers.Real, 0, None, closed="neither")],
-        "noise_var_bounds": [tuple, list, StrOptions({"fixed"})],
+        "noise_variance": [Interval(numbers.Real, 0, None, closed="neither")],
+        "noise_variance_bounds": [tuple, list, StrOptions({"fixed"})],
         "optimizer": [StrOptions({"fmin_l_bfgs_b"}), None],
         "max_iter": [Interval(numbers.Integral, 0, None, closed="left")],
         "normalize_y": ["boolean"],
@@ -204,12 +204,12 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         "non_grid": [StrOptions({"raise", "dense"})],
     }
 
-    def __init__(self, kernels=None, *, noise_var=1e-2, noise_var_bounds=(1e-8, 1e2), optimizer="fmin_l_bfgs_b",
-                 max_iter=200, normalize_y=True, cg_tol=1e-10, cg_max_iter=1000, min_observed_fraction=0.5,
-                 non_grid="raise"):
+    def __init__(self, kernels=None, *, noise_variance=1e-2, noise_variance_bounds=(1e-8, 1e2),
+                 optimizer="fmin_l_bfgs_b", max_iter=200, normalize_y=True, cg_tol=1e-10, cg_max_iter=1000,
+                 min_observed_fraction=0.5, non_grid="raise"):
         self.kernels = kernels
-        self.noise_var = noise_var
-        self.noise_var_bounds = noise_var_bounds
+        self.noise_variance = noise_variance
+        self.noise_variance_bounds = noise_variance_bounds
         self.optimizer = optimizer
         self.max_iter = max_iter
         self.normalize_y = normalize_y
@@ -233,7 +233,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         return [clone(k) for k in self.kernels]
 
     def _noise_fixed(self):
-        return isinstance(self.noise_var_bounds, str)
+        return isinstance(self.noise_variance_bounds, str)
 
     def _detect_grid(self, X):
         n, D = X.shape
@@ -261,7 +261,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
             m = k.n_dims
             out.append(theta[i:i + m])
             i += m
-        noise = self.noise_var_ if self._noise_fixed() else float(np.exp(theta[i]))
+        noise = self.noise_variance_ if self._noise_fixed() else float(np.exp(theta[i]))
         return out, noise
 
     def _dev(self, a):
@@ -328,9 +328,9 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
 
     def _optimise(self, kernels, Y):
         theta0 = np.concatenate([k.theta for k in kernels] + ([] if self._noise_fixed()
-                                                              else [[np.log(self.noise_var_)]]))
+                                                              else [[np.log(self.noise_variance_)]]))
         bounds = np.vstack([k.bounds for k in kernels if k.n_dims] +
-                           ([] if self._noise_fixed() else [np.log(np.asarray([self.noise_var_bounds], float))]))
+                           ([] if self._noise_fixed() else [np.log(np.asarray([self.noise_variance_bounds], float))]))
 
         def obj(th):
             lml, g, _ = self._grid_lml(th, kernels, Y, grad=True)
@@ -346,7 +346,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
                           ConvergenceWarning, stacklevel=3)
         parts, noise = self._split_theta(kernels, res.x)
         kernels = [k.clone_with_theta(p) if p.size else k for k, p in zip(kernels, parts, strict=False)]
-        self.noise_var_ = noise
+        self.noise_variance_ = noise
         return kernels, int(res.nit)
 
     # -------------------------------------------------------------------- fit
@@ -378,12 +378,12 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         self._dtype = X.dtype
         X = X.astype(np.float64)
         y = np.asarray(y, dtype=np.float64)
-        self.noise_var_ = float(self.noise_var)
+        self.noise_variance_ = float(self.noise_variance)
         if not self._noise_fixed():
-            lo, hi = (float(v) for v in self.noise_var_bounds)
+            lo, hi = (float(v) for v in self.noise_variance_bounds)
             if not 0 < lo <= hi:
-                raise ValueError(f"noise_var_bounds must be a pair 0 < low <= high or 'fixed', got "
-                                 f"{self.noise_var_bounds!r}; the noise variance must stay positive.")
+                raise ValueError(f"noise_variance_bounds must be a pair 0 < low <= high or 'fixed', got "
+                                 f"{self.noise_variance_bounds!r}; the noise variance must stay positive.")
         if self.normalize_y:
             self._y_mean = float(y.mean())
             sd = float(y.std())
@@ -430,12 +430,12 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         self._factorise(kernels)
         self.cg_n_iter_ = 0
         if self.n_missing_ == 0:
-            self.alpha_ = kron_solve_eig(self._vals, self._vecs, self.noise_var_, yo)
+            self.alpha_ = kron_solve_eig(self._vals, self._vecs, self.noise_variance_, yo)
         else:
             self.alpha_ = xp_zeros(xpd, N, self._like)
             self.alpha_[self._observed] = self._solve_observed(yo[self._observed])
         lml, _, _ = self._grid_lml(np.concatenate([k.theta for k in kernels] + ([] if self._noise_fixed() else
-                                                  [[np.log(self.noise_var_)]])), kernels,
+                                                  [[np.log(self.noise_variance_)]])), kernels,
                                    xpd.reshape(yo if self.n_missing_ == 0 else Yfull, shape), grad=False,
                                    eig=(self._vals, self._vecs))
         self.log_marginal_likelihood_value_ = float(lml)
@@ -485,7 +485,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         obs = self._observed
         miss = ~obs
         N = int(obs.shape[0])
-        noise = self.noise_var_
+        noise = self.noise_variance_
 
         def solve_full(Z):
             return kron_solve_eig(self._vals, self._vecs, noise, Z)
@@ -553,17 +553,18 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
             return val, np.asarray(g)
 
         theta0 = np.concatenate([k.theta for k in kernels] + ([] if self._noise_fixed()
-                                                              else [[np.log(self.noise_var_)]]))
+                                                              else [[np.log(self.noise_variance_)]]))
         self.n_iter_ = 0
         if self.optimizer is not None and theta0.size:
             bounds = np.vstack([k.bounds for k in kernels if k.n_dims] +
-                               ([] if self._noise_fixed() else [np.log(np.asarray([self.noise_var_bounds], float))]))
+                               ([] if self._noise_fixed()
+                                else [np.log(np.asarray([self.noise_variance_bounds], float))]))
             res = minimize(lambda t: tuple(-v for v in lml(t)), theta0, jac=True, method="L-BFGS-B",
                            bounds=bounds, options={"maxiter": self.max_iter})
             theta0 = res.x
             self.n_iter_ = int(res.nit)
         parts, noise = self._split_theta(kernels, theta0)
-        self.noise_var_ = noise
+        self.noise_variance_ = noise
         self.kernels_ = [k.clone_with_theta(p) if p.size else k for k, p in zip(kernels, parts, strict=False)]
         K = np.prod([k(X[:, [d]]) for d, k in enumerate(self.kernels_)], axis=0)
         self._L = np.linalg.cholesky(K + noise * np.eye(len(yn)))
@@ -620,7 +621,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
         chunk = max(1, int(2e7 // max(int(np.prod(shape[:-1])), 1)))
         means, vars_ = [], []
         A = xp.reshape(self.alpha_, shape)
-        W = 1.0 / (outer_all(self._vals) + self.noise_var_) if return_std and self.n_missing_ == 0 else None
+        W = 1.0 / (outer_all(self._vals) + self.noise_variance_) if return_std and self.n_missing_ == 0 else None
         for start in range(0, X.shape[0], chunk):
             sl = slice(start, start + chunk)
             Kq = [self._dev(k(X[sl, [d]], self.axes_[d][:, None])) for d, k in enumerate(self.kernels_)]
@@ -664,7 +665,7 @@ class KroneckerGP(RegressorMixin, BaseEstimator):
 
     def _y_grid(self):
         xp = get_namespace(self.alpha_)
-        K = kron_mvprod(self._Ks, self.alpha_) + self.noise_var_ * self.alpha_
+        K = kron_mvprod(self._Ks, self.alpha_) + self.noise_variance_ * self.alpha_
         return xp.reshape(K, self.grid_shape_)
 
     def _expected_failed_checks(self):

@@ -33,7 +33,7 @@ def low_rank_factors(K_stack, rel_tol=1e-10):
     return out
 
 
-def sca_subproblem(factors, y, g, g_noise, lin, rho=0.0, theta=None, learn_noise=True, noise_var=None,
+def sca_subproblem(factors, y, g, g_noise, lin, rho=0.0, theta=None, learn_noise=True, noise_variance=None,
                    min_noise=1e-6):
     r"""Solve the convex SCA subproblem by cvxpy.
 
@@ -45,7 +45,7 @@ def sca_subproblem(factors, y, g, g_noise, lin, rho=0.0, theta=None, learn_noise
     with :math:`y^\top C^{-1} y = \min \{\sum_i \|w_i\|^2/\alpha_i + \|w_0\|^2 / s :
     \sum_i L_i w_i + w_0 = y\}` (rotated cones, ``quad_over_lin``), ``c = g / 2 + lin`` and
     ``g_noise`` the linearised log-det slope in the noise. With ``learn_noise=False`` the noise is
-    held at ``noise_var``; a learned noise stays above ``min_noise`` (the cone program becomes
+    held at ``noise_variance``; a learned noise stays above ``min_noise`` (the cone program becomes
     ill-conditioned as it collapses). Returns ``(alpha, s)``.
     """
     cp = _import_cvxpy()
@@ -53,7 +53,7 @@ def sca_subproblem(factors, y, g, g_noise, lin, rho=0.0, theta=None, learn_noise
     alpha = cp.Variable(A, nonneg=True)
     ws = [cp.Variable(L.shape[1]) for L in factors]
     w0 = cp.Variable(y.size)
-    s = cp.Variable(pos=True) if learn_noise else float(noise_var)
+    s = cp.Variable(pos=True) if learn_noise else float(noise_variance)
     quad = sum(cp.quad_over_lin(w, alpha[i]) for i, w in enumerate(ws)) + cp.quad_over_lin(w0, s)
     obj = 0.5 * quad + (0.5 * np.asarray(g) + lin) @ alpha
     if learn_noise:
@@ -75,10 +75,10 @@ def sca_subproblem(factors, y, g, g_noise, lin, rho=0.0, theta=None, learn_noise
     else:
         raise RuntimeError(f"the SCA cone program was not solved (cvxpy status {prob.status!r}).")
     a = np.maximum(np.asarray(alpha.value, dtype=float), 0.0)
-    return a, (float(s.value) if learn_noise else float(noise_var))
+    return a, (float(s.value) if learn_noise else float(noise_variance))
 
 
-def _sca_weights(K_stack, y, weights, noise_var, prior, max_iter, tol, prune_tol, rho, theta, lam):
+def _sca_weights(K_stack, y, weights, noise_variance, prior, max_iter, tol, prune_tol, rho, theta, lam):
     """SCA loop with the signature and return value of ``_mm_weights`` (never warns).
 
     Each iteration linearises the concave part (the log-determinant, and :math:`\\sum\\log\\alpha_i`
@@ -89,8 +89,8 @@ def _sca_weights(K_stack, y, weights, noise_var, prior, max_iter, tol, prune_tol
     y = np.asarray(y, dtype=float).ravel()
     A, n, _ = K_stack.shape
     w = np.asarray(weights, dtype=float).copy()
-    learn_noise = noise_var is None
-    s2 = float(np.var(y) * 0.1 + 1e-5) if learn_noise else float(noise_var)
+    learn_noise = noise_variance is None
+    s2 = float(np.var(y) * 0.1 + 1e-5) if learn_noise else float(noise_variance)
     theta = np.zeros(A) if theta is None else np.asarray(theta, dtype=float)
     lam = np.zeros(A) if lam is None else np.asarray(lam, dtype=float)
     factors = low_rank_factors(K_stack)

@@ -119,7 +119,7 @@ class SLIMKernelLearning(SparseSpectralGP):
         Consensus weights (exact zeros for pruned components).
     active_components_ : ndarray of int
         Indices of the non-zero weights.
-    noise_var_ : float
+    noise_variance_ : float
         Mean of the agents' noise variances (normalised scale).
     n_iter_ : int
         ADMM rounds run.
@@ -179,7 +179,7 @@ class SLIMKernelLearning(SparseSpectralGP):
         "prior": [StrOptions({"none", "jeffreys"})],
         "local_solver": [StrOptions({"mm", "sca"})],
     }
-    _parameter_constraints.pop("noise_var")
+    _parameter_constraints.pop("noise_variance")
 
     def __init__(self, kernel=None, *, n_components=100, n_workers=2, prior="jeffreys", local_solver="mm", rho=1.0,
                  residual_balancing=(10, 2), quant_delta=0.0, max_iter=30, local_max_iter=20, tol=1e-3,

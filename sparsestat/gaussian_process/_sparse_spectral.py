@@ -74,7 +74,7 @@ def mm_weight_update(w, t, q, *, prior="none", rho=0.0, theta=None, lam=None):
     return _solve_positive_root(np.maximum(a, 1e-300), b, np.full_like(a, c), rho)
 
 
-def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none", max_iter=200, tol=1e-4,
+def sparse_spectral_weights(K_stack, y, weights, *, noise_variance=None, prior="none", max_iter=200, tol=1e-4,
                             prune_tol=1e-6, rho=0.0, theta=None, lam=None, solver="mm"):
     r"""Learn the weights of a linear multiple kernel so that most are exactly zero.
 
@@ -99,7 +99,7 @@ def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none"
         Targets.
     weights : ndarray of shape (n_components,)
         Initial non-negative weights.
-    noise_var : float or None, default=None
+    noise_variance : float or None, default=None
         Fixed noise variance, or None to learn it by the same update.
     prior : {"none", "jeffreys"}, default="none"
         ``"jeffreys"`` adds :math:`\sum_i \log\alpha_i` (weights estimated
@@ -127,7 +127,7 @@ def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none"
     -------
     weights : ndarray of shape (n_components,)
         Learned weights (exact zeros for pruned components).
-    noise_var : float
+    noise_variance : float
         Noise variance (learned or the one given).
     n_iter : int
         Iterations run.
@@ -141,7 +141,7 @@ def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none"
     >>> x = np.arange(40.0)
     >>> Ks = np.stack([np.cos(2 * np.pi * f * (x[:, None] - x)) for f in (0.05, 0.2, 0.35)])
     >>> y = np.cos(2 * np.pi * 0.2 * x)
-    >>> w, s2, it, hist = sparse_spectral_weights(Ks, y, np.ones(3), noise_var=1e-2)
+    >>> w, s2, it, hist = sparse_spectral_weights(Ks, y, np.ones(3), noise_variance=1e-2)
     >>> int(np.argmax(w))
     1
     """
@@ -151,8 +151,8 @@ def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none"
         from sparsestat.gaussian_process._sca import _sca_weights as run
     else:
         run = _mm_weights
-    w, s2, n_iter, history, converged, change = run(K_stack, y, weights, noise_var, prior, max_iter, tol, prune_tol,
-                                                    rho, theta, lam)
+    w, s2, n_iter, history, converged, change = run(K_stack, y, weights, noise_variance, prior, max_iter, tol,
+                                                    prune_tol, rho, theta, lam)
     if not converged:
         warnings.warn(f"Sparse weight learning stopped after max_iter={max_iter} iterations: the largest weight change "
                       f"{change:.3g} is above tol * max(weight) = {tol * max(w.max(), 1e-300):.3g}; increase max_iter "
@@ -160,7 +160,7 @@ def sparse_spectral_weights(K_stack, y, weights, *, noise_var=None, prior="none"
     return w, s2, n_iter, history
 
 
-def _mm_weights(K_stack, y, weights, noise_var, prior, max_iter, tol, prune_tol, rho, theta, lam):
+def _mm_weights(K_stack, y, weights, noise_variance, prior, max_iter, tol, prune_tol, rho, theta, lam):
     """The MM loop of :func:`sparse_spectral_weights`; returns ``(w, s2, n_iter, history, converged, change)``.
 
     It never warns (warning filters are process-global, so threaded Dask agents must not toggle them).
@@ -169,8 +169,8 @@ def _mm_weights(K_stack, y, weights, noise_var, prior, max_iter, tol, prune_tol,
     y = np.asarray(y, dtype=float).ravel()
     A, n, _ = K_stack.shape
     w = np.asarray(weights, dtype=float).copy()
-    learn_noise = noise_var is None
-    s2 = float(np.var(y) * 0.1 + 1e-6) if learn_noise else float(noise_var)
+    learn_noise = noise_variance is None
+    s2 = float(np.var(y) * 0.1 + 1e-6) if learn_noise else float(noise_variance)
     active = np.flatnonzero(w > 0)
     history = []
     n_iter = 0
@@ -235,7 +235,7 @@ class SparseSpectralGP(RegressorMixin, BaseEstimator):
         Weight prior. The Jeffreys prior (log-domain weights, as in GP-HM)
         is the default because without it the noise tends to collapse and
         far fewer weights reach zero (a deviation from the spec's default).
-    noise_var : float or None, default=None
+    noise_variance : float or None, default=None
         Fixed noise variance of the normalised target, or None to learn it.
     max_iter : int, default=300
         Maximum MM iterations.
@@ -257,7 +257,7 @@ class SparseSpectralGP(RegressorMixin, BaseEstimator):
         Learned weights (normalised-target scale); exact zeros for pruned components.
     active_components_ : ndarray of int
         Indices of the non-zero weights.
-    noise_var_ : float
+    noise_variance_ : float
         Noise variance (normalised-target scale).
     n_iter_ : int
         MM iterations.
@@ -298,7 +298,7 @@ class SparseSpectralGP(RegressorMixin, BaseEstimator):
         "kernel": [GridSpectralMixtureProduct, SpectralMixture, None],
         "n_components": [Interval(numbers.Integral, 1, None, closed="left")],
         "prior": [StrOptions({"none", "jeffreys"})],
-        "noise_var": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "noise_variance": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "prune_tol": [Interval(numbers.Real, 0, 1, closed="left")],
@@ -306,12 +306,12 @@ class SparseSpectralGP(RegressorMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, kernel=None, *, n_components=100, prior="jeffreys", noise_var=None, max_iter=300, tol=1e-4,
+    def __init__(self, kernel=None, *, n_components=100, prior="jeffreys", noise_variance=None, max_iter=300, tol=1e-4,
                  prune_tol=1e-6, normalize_y=True, random_state=None):
         self.kernel = kernel
         self.n_components = n_components
         self.prior = prior
-        self.noise_var = noise_var
+        self.noise_variance = noise_variance
         self.max_iter = max_iter
         self.tol = tol
         self.prune_tol = prune_tol
@@ -343,14 +343,14 @@ class SparseSpectralGP(RegressorMixin, BaseEstimator):
         self._X_train = X
         self.weights_ = w
         self.active_components_ = np.flatnonzero(w > 0)
-        self.noise_var_ = float(s2)
+        self.noise_variance_ = float(s2)
         self.kernel_ = GridSpectralMixtureProduct(weights=w.copy(), freqs=f, scales=s)
         a = self.active_components_
         if a.size:
             K = np.tensordot(w[a], _component_terms(X, X, f[a], s[a] ** 2), axes=1)
         else:
             K = np.zeros((X.shape[0], X.shape[0]))
-        C = K + self.noise_var_ * np.eye(X.shape[0])
+        C = K + self.noise_variance_ * np.eye(X.shape[0])
         self._L = cholesky(C, lower=True, check_finite=False)
         self._alpha = cho_solve((self._L, True), yn, check_finite=False)
         self.log_marginal_likelihood_value_ = float(
@@ -375,7 +375,7 @@ class SparseSpectralGP(RegressorMixin, BaseEstimator):
         X, yn, w, f, s = self._prepare(X, y)
         K_stack = _component_terms(X, X, f, s**2)
         w, s2, self.n_iter_, self.history_ = sparse_spectral_weights(
-            K_stack, yn, w, noise_var=self.noise_var, prior=self.prior, max_iter=self.max_iter, tol=self.tol,
+            K_stack, yn, w, noise_variance=self.noise_variance, prior=self.prior, max_iter=self.max_iter, tol=self.tol,
             prune_tol=self.prune_tol)
         self._finish(X, yn, w, f, s, s2)
         return self

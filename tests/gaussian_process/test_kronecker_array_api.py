@@ -26,7 +26,7 @@ def _kernels():
 def _fit_both(xp, missing, optimizer, dtype=np.float64):
     X, y, Xt = _problem(missing=missing)
     X, y, Xt = X.astype(dtype), y.astype(dtype), Xt.astype(dtype)
-    kw = dict(noise_var=0.02, optimizer=optimizer, max_iter=100, cg_tol=1e-13)
+    kw = dict(noise_variance=0.02, optimizer=optimizer, max_iter=100, cg_tol=1e-13)
     ref = KroneckerGP(_kernels(), **kw).fit(X, y)
     est = KroneckerGP(_kernels(), **kw).fit(xp.asarray(X), xp.asarray(y))
     return ref, est, Xt

@@ -37,7 +37,7 @@ def test_equals_dense_gp_fixed_hyperparameters(missing):
     X, y, rng = _grid()
     keep = rng.random(len(X)) >= missing
     X, y = X[keep], y[keep]
-    kg = KroneckerGP(optimizer=None, noise_var=0.01, cg_tol=1e-13).fit(X, y)
+    kg = KroneckerGP(optimizer=None, noise_variance=0.01, cg_tol=1e-13).fit(X, y)
     sk = _sk(0.01, X, y)
     Xt = rng.uniform(0, 1.5, (15, 2))
     m1, s1 = kg.predict(Xt, return_std=True)
@@ -53,10 +53,10 @@ def test_equals_dense_gp_fixed_hyperparameters(missing):
 
 def test_exact_lml_gradient_and_optimum():
     X, y, _ = _grid(10, 9)
-    kg = KroneckerGP(noise_var=0.1).fit(X, y)
+    kg = KroneckerGP(noise_variance=0.1).fit(X, y)
     sk = _sk(0.1, X, y, optimizer=True)
     assert kg.log_marginal_likelihood_value_ == pytest.approx(sk.log_marginal_likelihood_value_, abs=1e-4)
-    theta = np.concatenate([k.theta for k in kg.kernels_] + [[np.log(kg.noise_var_)]]) + 0.2
+    theta = np.concatenate([k.theta for k in kg.kernels_] + [[np.log(kg.noise_variance_)]]) + 0.2
     Y = kg._y_grid()
     lml, g, _ = kg._grid_lml(theta, kg.kernels_, Y)
     for i in range(theta.size):
@@ -83,13 +83,13 @@ def test_errors_and_dense_fallback(rng):
     y = X[:, 0]
     with pytest.raises(ValueError, match="grid"):
         KroneckerGP().fit(X, y)
-    with pytest.raises(ValueError, match="noise_var"):
-        KroneckerGP(noise_var=0.0).fit(*_grid()[:2])
+    with pytest.raises(ValueError, match="noise_variance"):
+        KroneckerGP(noise_variance=0.0).fit(*_grid()[:2])
     with pytest.raises(ValueError, match="grid of shape"):
         KroneckerGP().fit_grid([np.arange(3.0), np.arange(4.0)], np.zeros((4, 3)))
     with pytest.raises(ValueError, match="kernels has 3"):
         KroneckerGP([RBF(), RBF(), RBF()]).fit(*_grid()[:2])
-    dense = KroneckerGP(non_grid="dense", optimizer=None, noise_var=0.01).fit(X, y)
+    dense = KroneckerGP(non_grid="dense", optimizer=None, noise_variance=0.01).fit(X, y)
     sk = _sk(0.01, X, y)
     np.testing.assert_allclose(dense.predict(X[:5]), sk.predict(X[:5]), atol=1e-8)
 
@@ -108,7 +108,8 @@ def test_missing_cells_few_cg_iterations_and_exact(rng):
     ax = np.linspace(0, 1, n)
     Y = np.sin(8 * ax)[:, None] * np.cos(5 * ax)[None, :] + 0.05 * rng.standard_normal((n, n))
     Y[rng.random((n, n)) < 0.1] = np.nan
-    kg = KroneckerGP([C(1.0) * RBF(0.2), RBF(0.2)], noise_var=0.01, optimizer=None, cg_tol=1e-12).fit_grid([ax, ax], Y)
+    kg = KroneckerGP([C(1.0) * RBF(0.2), RBF(0.2)], noise_variance=0.01, optimizer=None,
+                     cg_tol=1e-12).fit_grid([ax, ax], Y)
     assert kg.n_missing_ > 50 and kg.cg_n_iter_ <= 25
     mesh = np.stack([m.ravel() for m in np.meshgrid(ax, ax, indexing="ij")], 1)
     keep = ~np.isnan(Y.ravel())
@@ -120,12 +121,12 @@ def test_missing_cells_few_cg_iterations_and_exact(rng):
 def test_more_error_cases(rng):
     X, y, _ = _grid()
     for bad in (-1.0, 0.0):
-        with pytest.raises(ValueError, match="noise_var"):
-            KroneckerGP(noise_var=bad).fit(X, y)
-    with pytest.raises(ValueError, match="noise_var_bounds"):
-        KroneckerGP(noise_var_bounds=(0.0, 1.0)).fit(X, y)
-    with pytest.raises(ValueError, match="noise_var_bounds"):
-        KroneckerGP(noise_var_bounds=(1.0, 0.5)).fit(X, y)
+        with pytest.raises(ValueError, match="noise_variance"):
+            KroneckerGP(noise_variance=bad).fit(X, y)
+    with pytest.raises(ValueError, match="noise_variance_bounds"):
+        KroneckerGP(noise_variance_bounds=(0.0, 1.0)).fit(X, y)
+    with pytest.raises(ValueError, match="noise_variance_bounds"):
+        KroneckerGP(noise_variance_bounds=(1.0, 0.5)).fit(X, y)
     with pytest.raises(ValueError, match="duplicated rows"):
         KroneckerGP().fit(np.vstack([X, X[:3]]), np.r_[y, y[:3]])
     # scattered points: error names the grid shape spanned and the fix
@@ -148,6 +149,6 @@ def test_512x512_grid_under_30_seconds():
     ax = np.linspace(0, 1, n)
     Y = np.sin(20 * ax)[:, None] * np.cos(7 * ax)[None, :] + 0.1 * rng.standard_normal((n, n))
     start = time.perf_counter()
-    kg = KroneckerGP([C(1.0) * RBF(0.1), RBF(0.1)], noise_var=0.05, max_iter=50).fit_grid([ax, ax], Y)
+    kg = KroneckerGP([C(1.0) * RBF(0.1), RBF(0.1)], noise_variance=0.05, max_iter=50).fit_grid([ax, ax], Y)
     assert time.perf_counter() - start < 30
-    assert kg.noise_var_ * kg._y_std**2 == pytest.approx(0.01, rel=0.05)
+    assert kg.noise_variance_ * kg._y_std**2 == pytest.approx(0.01, rel=0.05)

@@ -51,9 +51,9 @@ def test_sca_and_mm_reach_the_same_objective():
     X, y, k, Ks, _ = _data(40, 10)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        w_sca, _, it_sca, h_sca = sparse_spectral_weights(Ks, y, k.weights, noise_var=0.05, solver="sca",
+        w_sca, _, it_sca, h_sca = sparse_spectral_weights(Ks, y, k.weights, noise_variance=0.05, solver="sca",
                                                           max_iter=25, tol=1e-6, prune_tol=1e-8)
-        w_mm, _, _, h_mm = sparse_spectral_weights(Ks, y, k.weights, noise_var=0.05, max_iter=3000, tol=1e-9,
+        w_mm, _, _, h_mm = sparse_spectral_weights(Ks, y, k.weights, noise_variance=0.05, max_iter=3000, tol=1e-9,
                                                    prune_tol=1e-8)
     assert np.all(np.diff(h_sca) <= 1e-7 * np.abs(h_sca[:-1]))  # SCA with a tight linear majoriser is monotone
     assert h_sca[-1] == pytest.approx(h_mm[-1], rel=1e-4)  # the spec's MM/SCA agreement test

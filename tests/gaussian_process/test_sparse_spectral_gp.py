@@ -46,7 +46,7 @@ def test_mm_objective_monotone(prior):
     Ks = k.component_matrices(Xtr)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        w, s2, it, hist = sparse_spectral_weights(Ks, ytr / ytr.std(), k.weights, noise_var=0.05, prior=prior,
+        w, s2, it, hist = sparse_spectral_weights(Ks, ytr / ytr.std(), k.weights, noise_variance=0.05, prior=prior,
                                                   max_iter=40, prune_tol=0.0)
     assert np.all(np.diff(hist) <= 1e-8 * np.abs(hist[:-1]))
 
@@ -54,7 +54,7 @@ def test_mm_objective_monotone(prior):
 def test_matches_dense_gp_with_learned_kernel():
     Xtr, ytr, Xte, _, _ = _signal(100, 10)
     gp = SparseSpectralGP(n_components=40, normalize_y=False).fit(Xtr, ytr)
-    sk = GaussianProcessRegressor(gp.kernel_ + WhiteKernel(gp.noise_var_, "fixed"), alpha=1e-300,
+    sk = GaussianProcessRegressor(gp.kernel_ + WhiteKernel(gp.noise_variance_, "fixed"), alpha=1e-300,
                                   optimizer=None).fit(Xtr, ytr)
     np.testing.assert_allclose(gp.predict(Xte), sk.predict(Xte), atol=1e-7)
     assert gp.log_marginal_likelihood_value_ == pytest.approx(sk.log_marginal_likelihood_value_, rel=1e-9)
