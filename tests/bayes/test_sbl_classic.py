@@ -106,29 +106,18 @@ def test_home_ground_target():
     assert 0.7 < est.noise_variance_ / np.var(y - X @ coef) < 1.3
 
 
-def test_home_ground_speed_vs_ard_same_run():
-    """Issue 10: >= 10x faster than ARDRegression (defaults) on n=200, p=500 (process_time, one BLAS thread)."""
-    import time
-
-    from threadpoolctl import threadpool_limits
-
+def test_home_ground_accuracy_vs_ard():
+    """Issue 10's home ground, n=200, p=500, 10 non-zeros, SNR 5: NMSE <= 0.01 with <= 15 non-zeros, better and
+    sparser than ARDRegression (the same-run speed ratio is in benchmarks/bench_bayes.py)."""
     X, y, coef = make_sparse_regression(200, 500, 10, snr=5, random_state=0)
-    with threadpool_limits(1), warnings.catch_warnings():
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        SparseBayesianLearning().fit(X[:50, :60], y[:50])  # JIT warm-up
-        times = []
-        for _ in range(3):
-            t0 = time.process_time()
-            est = SparseBayesianLearning().fit(X, y)
-            times.append(time.process_time() - t0)
-        t0 = time.process_time()
+        est = SparseBayesianLearning().fit(X, y)
         ard = ARDRegression().fit(X, y)
-        t_ard = time.process_time() - t0
     nmse = np.sum((est.coef_ - coef) ** 2) / np.sum(coef**2)
     nmse_ard = np.sum((ard.coef_ - coef) ** 2) / np.sum(coef**2)
     assert nmse <= 0.01 and est.support_.sum() <= 15
     assert nmse < nmse_ard and est.support_.sum() < np.sum(ard.coef_ != 0)
-    assert t_ard >= 10 * min(times), (t_ard, times)
 
 
 def test_plain_type2_ml_prefers_interpolation_when_p_gt_n():
