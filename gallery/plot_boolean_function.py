@@ -1,7 +1,7 @@
 """
-==================================================
+======================================================
 Learn a black-box sparse Boolean function with SPRIGHT
-==================================================
+======================================================
 
 A pseudo-Boolean function of :math:`n = 40` bits,
 :math:`f(m) = \\sum_{k \\in S} F[k] (-1)^{\\langle m, k \\rangle}`, with a few

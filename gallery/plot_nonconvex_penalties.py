@@ -36,7 +36,7 @@ axes[0].legend()
 
 # %%
 # Estimation error at the alpha each method would pick by its best error
-# ---------------------------------------------------------------------
+# ----------------------------------------------------------------------
 errors = {}
 for name, pen in penalties.items():
     alphas, coefs, _, _ = sparse_path(X, y, pen, alphas=40, eps=1e-2, fit_intercept=True)

@@ -1,7 +1,7 @@
 """
-=====================================================================
+===========================================================================
 SPRIGHT: a sparse Walsh spectrum from a few samples, with and without noise
-=====================================================================
+===========================================================================
 
 A signal of length :math:`N = 2^n` whose orthonormal Walsh-Hadamard spectrum has
 :math:`K` non-zeros is recovered by :func:`sparsestat.transforms.spright` from

@@ -15,7 +15,7 @@ __all__ = ["kron_matvec", "kron_diag_quadform", "kron_vectors", "KroneckerOperat
 
 
 def kron_matvec(factors, x):
-    """Compute ``(A_1 ⊗ A_2 ⊗ ... ⊗ A_I) x`` by mode products.
+    """Compute ``(A_1 ⊗ A_2 ⊗ ⋯ ⊗ A_I) x`` by mode products.
 
     Costs :math:`O(\\prod_i N_i \\sum_i M_i)` operations (for square-ish
     factors) instead of :math:`O(\\prod_i M_i N_i)`, and never forms the
@@ -86,7 +86,7 @@ def kron_diag_quadform(factors, w):
 
 
 def kron_vectors(vectors):
-    """Kronecker product of vectors ``v_1 ⊗ v_2 ⊗ ... ⊗ v_I`` (C order).
+    """Kronecker product of vectors ``v_1 ⊗ v_2 ⊗ ⋯ ⊗ v_I`` (C order).
 
     Parameters
     ----------
@@ -126,7 +126,7 @@ def _conj_t(xp, A):
 
 
 class KroneckerOperator:
-    """Linear operator ``A_1 ⊗ A_2 ⊗ ... ⊗ A_I`` acting by mode products.
+    """Linear operator ``A_1 ⊗ A_2 ⊗ ⋯ ⊗ A_I`` acting by mode products.
 
     A light ``scipy.sparse.linalg.LinearOperator``-compatible object (it has
     ``shape``, ``dtype``, ``matvec``, ``rmatvec`` and ``@``); call

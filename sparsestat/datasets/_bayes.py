@@ -12,7 +12,7 @@ __all__ = ["make_kronecker_sparse"]
 
 def make_kronecker_sparse(factor_shapes=((8, 15), (12, 15), (15, 15)), n_nonzero=3, *, snr_db=25.0,
                           complex_data=False, block=False, random_state=None):
-    """Generate ``y = (A_1 ⊗ ... ⊗ A_I) x + n`` with a Kronecker-supported sparse ``x``.
+    """Generate ``y = (A_1 ⊗ ⋯ ⊗ A_I) x + n`` with a Kronecker-supported sparse ``x``.
 
     Follows the configuration of He & Joseph's KroSBL experiments: Gaussian
     factors :math:`A_i \\sim N(0, 1)^{M_i \\times N_i}`,

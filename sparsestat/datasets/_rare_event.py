@@ -244,7 +244,7 @@ def make_overtaking_tests(
 
     .. math::
 
-        q = arepsilon\, N(0, 1) + (1 - arepsilon)\, N(\delta, 1),
+        q = \varepsilon\, N(0, 1) + (1 - \varepsilon)\, N(\delta, 1),
 
     so the likelihood ratio involves only those few variables. The test
     crashes when some critical :math:`a_t < \ell - k |s_t|` (``crash_level``
@@ -271,7 +271,7 @@ def make_overtaking_tests(
     crash_slope : float, default=0.3
         How much the threshold drops per metre of offset.
     defensive_weight : float in (0, 1], default=0.5
-        Weight :math:`arepsilon` of the naturalistic component.
+        Weight :math:`\varepsilon` of the naturalistic component.
     proposal_shift : float, default=-2.5
         Mean :math:`\delta` of the adversarial component.
     sampler : {"importance", "crude"}, default="importance"
