@@ -9,15 +9,10 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sparsestat.decomposition._sparse_coding import (
-    _check_dictionary,
-    _fixed_dictionary_check_params,
-    _fixed_dictionary_xfails,
-)
+from sparsestat.decomposition._sparse_coding import _check_dictionary, _FixedDictionaryCoder
 from sparsestat.utils._array_api import asarray_like, get_namespace, is_numpy_namespace, to_numpy
 
 __all__ = ["MatchingPursuitCoder", "matching_pursuit"]
@@ -132,7 +127,7 @@ def matching_pursuit(X, dictionary, *, n_nonzero=None, residual_tol=None, orthog
     return codes if orig is None else asarray_like(codes, orig)
 
 
-class MatchingPursuitCoder(TransformerMixin, BaseEstimator):
+class MatchingPursuitCoder(_FixedDictionaryCoder):
     r"""Matching pursuit / orthogonal matching pursuit coder on a fixed dictionary.
 
     See :func:`matching_pursuit` for the algorithms. Batched: two GEMMs (Gram matrix and
@@ -208,26 +203,6 @@ class MatchingPursuitCoder(TransformerMixin, BaseEstimator):
         self.allow_reselect = allow_reselect
         self.max_iter = max_iter
         self.output = output
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Validate the dictionary and record the number of features (nothing is learned).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Signals (only the width is used).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : MatchingPursuitCoder
-            The coder.
-        """
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
-        self.components_, _ = _check_dictionary(self.dictionary, X.shape[1], dtype=X.dtype)
-        return self
 
     def _run(self, X):
         check_is_fitted(self)
@@ -306,41 +281,8 @@ class MatchingPursuitCoder(TransformerMixin, BaseEstimator):
         (_, _, _, path), _ = self._run(X)
         return np.sqrt(path)
 
-    def inverse_transform(self, X):
-        """Reconstruct signals, ``X @ components_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_atoms)
-            Codes.
-
-        Returns
-        -------
-        X_rec : ndarray of shape (n_samples, n_features)
-            Reconstruction.
-        """
-        check_is_fitted(self)
-        if sp.issparse(X):
-            return np.asarray(X @ self.components_)
-        return np.asarray(X, dtype=self.components_.dtype) @ self.components_
-
-    @property
-    def _n_features_out(self):
-        return np.asarray(self.dictionary).shape[0]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
-
     @classmethod
     def _test_instances(cls):
         rng = np.random.default_rng(1)
         D = rng.standard_normal((5, 10)).round(3).tolist()
         return [cls(D, n_nonzero=2, orthogonal=True), cls(D, n_nonzero=3)]
-
-    def _expected_failed_checks(self):
-        return _fixed_dictionary_xfails()
-
-    def _per_check_params(self):
-        return _fixed_dictionary_check_params()

@@ -373,7 +373,88 @@ def sparse_encode_lq(X, dictionary, *, penalty="l1", alpha=1.0, solver="cd", ste
     return (Z, n_iter) if return_n_iter else Z
 
 
-class LqSparseCoder(TransformerMixin, BaseEstimator):
+class _FixedDictionaryCoder(TransformerMixin, BaseEstimator):
+    """What a coder with a user-given dictionary shares: a ``fit`` that only validates it, the reconstruction,
+    and the per-check dictionaries of scikit-learn's common checks."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Validate the dictionary and record the number of features (nothing is learned).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Signals (only their width is used).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The coder.
+        """
+        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        self.components_, _ = _check_dictionary(self.dictionary, X.shape[1], dtype=X.dtype)
+        return self
+
+    def inverse_transform(self, X):
+        """Reconstruct signals from codes, ``X @ components_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_atoms)
+            Codes.
+
+        Returns
+        -------
+        X_rec : ndarray of shape (n_samples, n_features)
+            Reconstructed signals.
+        """
+        check_is_fitted(self)
+        if sp.issparse(X):
+            return np.asarray(X @ self.components_)
+        return np.asarray(X, dtype=self.components_.dtype) @ self.components_
+
+    @property
+    def _n_features_out(self):
+        return np.asarray(self.dictionary).shape[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+    def _expected_failed_checks(self):
+        # fit is stateless (it validates the dictionary): max_iter bounds each transform's iterations, so there is
+        # no n_iter_ after fit (sparse_encode_lq(return_n_iter=True) returns the per-signal counts)
+        return {"check_transformer_n_iter": "fit is stateless and runs no iterations; max_iter bounds transform's"}
+
+    def _per_check_params(self):
+        # a fixed dictionary fixes n_features, so the common test gives each check a dictionary of its data's
+        # width, as scikit-learn does for its own SparseCoder
+        rng = np.random.default_rng(0)
+        widths = {**dict.fromkeys(_CHECKS_OF_WIDTH_3, 3), **_CHECK_WIDTHS}
+        return {name: {"dictionary": rng.standard_normal((5, w)).round(3).tolist()} for name, w in widths.items()}
+
+
+# Width (n_features) of the data each scikit-learn check fits on.
+_CHECK_WIDTHS = {
+    "check_fit2d_1feature": 1,
+    "check_estimators_fit_returns_self": 2, "check_estimators_overwrite_params": 2, "check_fit_check_is_fitted": 2,
+    "check_fit_idempotent": 2, "check_n_features_in": 2, "check_readonly_memmap_input": 2,
+    "check_n_features_in_after_fitting": 4, "check_positive_only_tag_during_fit": 4,
+    "check_estimators_dtypes": 5,
+}
+_CHECKS_OF_WIDTH_3 = [
+    "check_dict_unchanged", "check_dont_overwrite_parameters", "check_estimators_nan_inf", "check_estimators_pickle",
+    "check_estimators_pickle(readonly_memmap=True)", "check_f_contiguous_array_estimator", "check_fit2d_predict1d",
+    "check_fit_score_takes_y", "check_methods_sample_order_invariance", "check_methods_subset_invariance",
+    "check_pipeline_consistency", "check_transformer_data_not_an_array", "check_transformer_general",
+    "check_transformer_general(readonly_memmap=True)", "check_transformer_n_iter", "check_transformer_preserve_dtypes",
+]
+
+
+class LqSparseCoder(_FixedDictionaryCoder):
     r"""Sparse coding on a fixed dictionary with ℓ1, ℓ0, ℓ1/2, ℓ2/3, CEL0, MCP, SCAD or top-k.
 
     For each signal :math:`x` (row of ``X``) and dictionary :math:`D` (atoms as rows):
@@ -465,26 +546,6 @@ class LqSparseCoder(TransformerMixin, BaseEstimator):
         self.hard_constant = hard_constant
         self.output = output
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Validate the dictionary and record the number of features (nothing is learned).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Signals (only their width is used).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : LqSparseCoder
-            The coder.
-        """
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
-        self.components_, _ = _check_dictionary(self.dictionary, X.shape[1], dtype=X.dtype)
-        return self
-
     def transform(self, X, mask=None):
         """Sparse codes of ``X``.
 
@@ -515,32 +576,8 @@ class LqSparseCoder(TransformerMixin, BaseEstimator):
             return sp.csr_matrix(Z)
         return Z
 
-    def inverse_transform(self, X):
-        """Reconstruct signals from codes, ``X @ components_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_atoms)
-            Codes.
-
-        Returns
-        -------
-        X_rec : ndarray of shape (n_samples, n_features)
-            Reconstructed signals.
-        """
-        check_is_fitted(self)
-        if sp.issparse(X):
-            return np.asarray(X @ self.components_)
-        X = np.asarray(X, dtype=self.components_.dtype)
-        return X @ self.components_
-
-    @property
-    def _n_features_out(self):
-        return np.asarray(self.dictionary).shape[0]
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         tags.array_api_support = True
         return tags
 
@@ -548,40 +585,3 @@ class LqSparseCoder(TransformerMixin, BaseEstimator):
     def _test_instances(cls):
         rng = np.random.default_rng(0)
         return [cls(rng.standard_normal((5, 10)).round(3).tolist(), alpha=0.1)]
-
-    def _expected_failed_checks(self):
-        return _fixed_dictionary_xfails()
-
-    def _per_check_params(self):
-        return _fixed_dictionary_check_params()
-
-
-# Width (n_features) of the data each scikit-learn check fits on; a fixed dictionary fixes n_features, so the
-# common test gives these checks a dictionary of their width, as scikit-learn does for its own SparseCoder.
-_CHECK_WIDTHS = {
-    "check_fit2d_1feature": 1,
-    "check_estimators_fit_returns_self": 2, "check_estimators_overwrite_params": 2, "check_fit_check_is_fitted": 2,
-    "check_fit_idempotent": 2, "check_n_features_in": 2, "check_readonly_memmap_input": 2,
-    "check_n_features_in_after_fitting": 4, "check_positive_only_tag_during_fit": 4,
-    "check_estimators_dtypes": 5,
-}
-_CHECKS_OF_WIDTH_3 = [
-    "check_dict_unchanged", "check_dont_overwrite_parameters", "check_estimators_nan_inf", "check_estimators_pickle",
-    "check_estimators_pickle(readonly_memmap=True)", "check_f_contiguous_array_estimator", "check_fit2d_predict1d",
-    "check_fit_score_takes_y", "check_methods_sample_order_invariance", "check_methods_subset_invariance",
-    "check_pipeline_consistency", "check_transformer_data_not_an_array", "check_transformer_general",
-    "check_transformer_general(readonly_memmap=True)", "check_transformer_n_iter", "check_transformer_preserve_dtypes",
-]
-
-
-def _fixed_dictionary_check_params(n_atoms=5, seed=0):
-    """Per-check dictionaries of each check's data width (see ``tests/test_common.py``)."""
-    rng = np.random.default_rng(seed)
-    widths = {**dict.fromkeys(_CHECKS_OF_WIDTH_3, 3), **_CHECK_WIDTHS}
-    return {name: {"dictionary": rng.standard_normal((n_atoms, w)).round(3).tolist()} for name, w in widths.items()}
-
-
-def _fixed_dictionary_xfails():
-    # fit is stateless (it validates the dictionary): max_iter bounds each transform's iterations, so there is
-    # no n_iter_ after fit (sparse_encode_lq(return_n_iter=True) returns the per-signal counts)
-    return {"check_transformer_n_iter": "fit is stateless and runs no iterations; max_iter bounds transform's"}
